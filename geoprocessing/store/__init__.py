@@ -1,0 +1,1 @@
+"""The PostGIS store: the embedded cluster, connections, migrations and the schema mirror."""
