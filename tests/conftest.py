@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from geoprocessing import indicators
 from geoprocessing.config import get_settings, load_settings
 from geoprocessing.store import admin
 from geoprocessing.store import connect as store
@@ -66,6 +67,7 @@ def template_db(cluster_url) -> str:
         conn.execute("CREATE EXTENSION postgis")
         conn.commit()
         migrate(conn, settings.sql_dir, settings.storage_srid)
+        indicators.sync(conn)
     return TEMPLATE
 
 

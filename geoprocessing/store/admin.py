@@ -62,9 +62,13 @@ def status(settings: Settings | None = None) -> Status:
 def migrate(settings: Settings | None = None) -> list[str]:
     """Apply pending migrations; the first creates PostGIS if the server has it."""
     s = settings or get_settings()
+    from ..indicators import sync
+
     with store.connect(s, check=False) as conn:
         _ensure_postgis(conn, store.database_url(s))
-        return run_migrations(conn, s.sql_dir, s.storage_srid)
+        done = run_migrations(conn, s.sql_dir, s.storage_srid)
+        sync(conn)  # the indicator catalogue follows the code, like the schema
+        return done
 
 
 def _ensure_postgis(conn: psycopg.Connection, url: str) -> None:
