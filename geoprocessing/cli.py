@@ -130,3 +130,13 @@ def doctor() -> None:
     well = doc.all_well(checks)
     click.echo("all is well" if well else "some required checks failed (marked !!)")
     sys.exit(0 if well else 1)
+
+
+# -- command groups of the other modules (one line each) -------------------------------
+def _register() -> None:
+    from .jobs.cli import jobs
+
+    cli.add_command(jobs)
+
+
+_register()
