@@ -130,3 +130,14 @@ def doctor() -> None:
     well = doc.all_well(checks)
     click.echo("all is well" if well else "some required checks failed (marked !!)")
     sys.exit(0 if well else 1)
+
+
+
+from .loaders.cli import indicators, observations, plan, register  # noqa: E402
+from .sample.cli import sample  # noqa: E402
+
+cli.add_command(observations)
+cli.add_command(plan)
+cli.add_command(indicators)
+cli.add_command(register)
+cli.add_command(sample)

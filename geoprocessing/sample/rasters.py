@@ -44,9 +44,6 @@ from .model import Model
 from .shapes import utm
 
 NODATA_FLOAT = -9999.0
-CLASS_COLOURS = {1: (110, 170, 220), 2: (190, 120, 60), 3: (215, 205, 160), 4: (200, 40, 40),
-                 5: (240, 225, 120), 6: (40, 120, 50), 7: (250, 240, 200), 8: (70, 150, 150),
-                 9: (30, 60, 140)}
 # Ground pieces for the DEM (which surface a land pixel belongs to).
 MAINLAND, BARRIER, LAGOON, SEA_GROUND, CITY = 1, 2, 3, 4, 5
 NOISE_SD = 0.14  # spread of noise.fractal around 0.5, measured over the extent
@@ -246,7 +243,7 @@ def ndvi(model: Model, year: int, grid: Grid, window: Window) -> np.ndarray:
 
 def write_tif(path: Path, grid: Grid, dtype: str, nodata: float | int,
               compute: Callable[[Window], np.ndarray], *, window: int, description: str,
-              colormap: dict | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
+              progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a tiled, compressed GeoTIFF window by window (memory bounded by one window)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part.tif")
@@ -260,8 +257,6 @@ def write_tif(path: Path, grid: Grid, dtype: str, nodata: float | int,
     with rasterio.Env(GDAL_CACHEMAX=256), rasterio.open(tmp, "w", **profile) as dst:
         dst.update_tags(ILLUSTRATIVE="yes", SOURCE="laguna sample data set (illustrative)")
         dst.set_band_description(1, description)
-        if colormap:
-            dst.write_colormap(1, colormap)
         for done, win in enumerate(windows, 1):
             dst.write(compute(win), 1, window=win)
             if progress:

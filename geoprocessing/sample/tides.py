@@ -72,7 +72,7 @@ def series(seed: int) -> pd.DataFrame:
     times = pd.date_range(START.tz_convert("UTC"), END.tz_convert("UTC"), freq="h", inclusive="left")
     hours = ((times - times[0]) / pd.Timedelta(hours=1)).to_numpy(dtype=np.float64)
     years = hours / 8766.0
-    doy = times.dayofyear.to_numpy()
+    doy = times.day_of_year.to_numpy()
     mean = MEAN_2015_M + TREND_M_PER_YEAR * years + 0.06 * np.cos(2 * np.pi * (doy - 315) / 365.25)
     surge = _surges(hours, times, rng)
     astro_sea = _astro(hours)
