@@ -143,6 +143,8 @@ def _decimal(values: pd.Series, separator: str) -> pd.Series:
 def _choose_columns(f: CsvFile, parameter: str, time_column: str | None,
                     value_column: str | None) -> tuple[int, int]:
     sample = _sample(f)
+    if sample.empty:
+        raise InvalidInput(f"{f.path.name} has a header but no rows.")
     t = _pick(f, time_column, "time")
     if t < 0:
         named = [i for i, h in enumerate(f.header) if any(w in h.lower() for w in TIME_WORDS)]

@@ -162,7 +162,7 @@ def _projects(conn, path: Path, table, challenges, actions, bodies, storage_srid
         _challenge(challenges, path, "projects", row)
         action_code = row["code"].split(".")[0]
         action = lookup(actions, (row["challenge"], action_code), path, "projects", row, "code",
-                        "action plan", f" {action_code} in challenge {row['challenge']} for this project")
+                        "action plan", f" in challenge {row['challenge']} for this project")
         if row["start_date"] and row["end_date"] and row["end_date"] < row["start_date"]:
             raise InvalidInput(f"{where(path, 'projects', row.number, 'end_date')}: {row['end_date']} "
                                f"is before start_date {row['start_date']}.")
