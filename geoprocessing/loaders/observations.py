@@ -76,11 +76,11 @@ class ObservationReport:
                f"{self.already_stored:,} already stored"]
         if d.get("step_seconds"):
             gaps = d["gaps"]
-            line = f"  usual step {_duration(d['step_seconds'])}; {gaps['count']:,} gaps"
+            line = f"  usual step {_duration(d['step_seconds'])}; {_count(gaps['count'], 'gap')}"
             if gaps["count"]:
                 big = gaps["largest"]
-                line += (f" ({gaps['missing_samples']:,} missing samples; largest {_duration(big['seconds'])} "
-                         f"from {big['from']} to {big['to']})")
+                line += (f" ({_count(gaps['missing_samples'], 'missing sample')}; largest "
+                         f"{_duration(big['seconds'])} from {big['from']} to {big['to']})")
             out.append(line)
         for key, label in (("empty_values", "empty values"), ("non_numeric", "non-numeric values"),
                            ("bad_times", "unreadable times"), ("duplicates_in_file", "duplicate times in the file"),
@@ -93,6 +93,10 @@ class ObservationReport:
                 out.append(f"  {item['count']:,} {label}{extra}: {examples}"
                            + (f"; {item['hint']}" if item.get("hint") else ""))
         return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _duration(seconds: float) -> str:
