@@ -62,6 +62,22 @@ def _unreadable(source: Source, exc: BaseException) -> InvalidInput:
     return InvalidInput(f"{source.label} could not be read as {source.format}: {first_line(exc)}.")
 
 
+def _stream(source: Source, reader, errors: tuple, split) -> Iterator[tuple]:
+    """(start, attributes, wkb) per batch; a reading error is one sentence saying where."""
+    start = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except errors as exc:
+            raise InvalidInput(f"{source.label}: reading failed after feature {start:,}: "
+                               f"{first_line(exc)}.") from None
+        attributes, wkb = split(batch, start)
+        yield start, attributes, wkb
+        start += batch.num_rows
+
+
 def open_vector(source: Source, *, source_layer: str | None, layer_name: str) -> VectorInput:
     return _csv_input(source) if source.format == "CSV" else _gdal_input(source, source_layer, layer_name)
 
@@ -109,21 +125,11 @@ def _gdal_input(source: Source, wanted: str | None, layer_name: str) -> VectorIn
         try:
             geom_name = meta["geometry_name"] or "wkb_geometry"
 
-            def gen():
-                start = 0
-                while True:
-                    try:
-                        batch = reader.read_next_batch()
-                    except StopIteration:
-                        return
-                    except (*GDAL_ERRORS, pa.ArrowException) as exc:
-                        raise InvalidInput(f"{source.label}: reading failed after feature {start:,}: "
-                                           f"{first_line(exc)}.") from None
-                    idx = batch.schema.get_field_index(geom_name)
-                    yield start, batch.remove_column(idx), batch.column(idx)
-                    start += batch.num_rows
+            def split(batch: pa.RecordBatch, start: int):
+                idx = batch.schema.get_field_index(geom_name)
+                return batch.remove_column(idx), batch.column(idx)
 
-            yield gen()
+            yield _stream(source, reader, (*GDAL_ERRORS, pa.ArrowException), split)
         finally:
             ctx.__exit__(None, None, None)
 
@@ -196,21 +202,10 @@ def _csv_input(source: Source) -> VectorInput:
             except (pa.ArrowException, UnicodeDecodeError) as exc:
                 raise InvalidInput(f"{source.label} could not be read as CSV: {first_line(exc)}.") from None
 
-            def gen():
-                start = 0
-                while True:
-                    try:
-                        batch = reader.read_next_batch()
-                    except StopIteration:
-                        return
-                    except (pa.ArrowException, UnicodeDecodeError) as exc:
-                        raise InvalidInput(f"{source.label}: reading failed after row {start:,}: "
-                                           f"{first_line(exc)}.") from None
-                    wkb = _csv_geometry(source, batch, geo, sep, start)
-                    yield start, batch.select(fields), wkb
-                    start += batch.num_rows
+            def split(batch: pa.RecordBatch, start: int):
+                return batch.select(fields), _csv_geometry(source, batch, geo, sep, start)
 
-            yield gen()
+            yield _stream(source, reader, (pa.ArrowException, UnicodeDecodeError), split)
         finally:
             fh.close()
 
