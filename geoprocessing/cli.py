@@ -132,11 +132,16 @@ def doctor() -> None:
     sys.exit(0 if well else 1)
 
 
-# -- command groups of the other modules (one line each) -------------------------------
+# -- command groups of the other modules ------------------------------------------------
 def _register() -> None:
+    from .export_cli import export
     from .jobs.cli import jobs
+    from .layers_cli import layers
+    from .loaders.cli import indicators, observations, plan, register
+    from .sample.cli import sample
 
-    cli.add_command(jobs)
+    for group in (layers, export, register, plan, indicators, observations, sample, jobs):
+        cli.add_command(group)
 
 
 _register()
