@@ -85,7 +85,8 @@ class JobContext:
         futures = self.client.map(fn, items, pure=False)
         from distributed import as_completed
 
-        for _ in self.progress(as_completed(futures), total=len(futures), desc=desc):
+        # the client is not the default one (set_as_default=False): hand its loop over
+        for _ in self.progress(as_completed(futures, loop=self.client.loop), total=len(futures), desc=desc):
             pass
         return self.client.gather(futures)
 

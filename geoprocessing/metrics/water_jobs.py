@@ -53,6 +53,12 @@ def _quality(year_coverage: float) -> str:
     return "valid" if year_coverage >= COMPLETE_YEAR else "provisional"
 
 
+def _station_high_water(task: tuple[pd.Series, pd.Timedelta]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    levels, separation = task
+    peaks = tides.tide_peaks(levels, min_separation=separation)
+    return peaks, tides.annual_high_water(levels, peaks)
+
+
 def compute_high_water(ctx: JobContext) -> None:
     chosen = ctx.params.get("stations")
     if isinstance(chosen, str):
@@ -64,10 +70,11 @@ def compute_high_water(ctx: JobContext) -> None:
     period = ctx.params.get("period")
     separation = _hours(ctx, "min_separation_hours")
     stations: dict[str, dict] = {}
-    for code in ctx.progress(codes, total=len(codes), desc="high_water"):
-        levels = _levels_cm(ctx, code)
-        peaks = tides.tide_peaks(levels, min_separation=separation)
-        annual = tides.annual_high_water(levels, peaks)
+    series = {code: _levels_cm(ctx, code) for code in codes}
+    # one task per station: in-process, or on the Dask cluster with --scheduler
+    results = ctx.map(_station_high_water, [(series[code], separation) for code in codes], desc="high_water")
+    for code, (peaks, annual) in zip(codes, results, strict=True):
+        levels = series[code]
         high = tides.events(peaks, tides.THRESHOLDS_CM[0])
         high = high.assign(year=tides.local_years(high["time"]) if len(high) else [])
         if period:

@@ -152,3 +152,14 @@ def test_real_barrier_effectiveness_nov_dec_2022(settings, conn, cpsm_tides):
     print(f"\nbarrier on the real files: {dict(sorted(got.items()))}")
     print("events:", [(e["sea_time"], e["sea_peak_cm"], e["lagoon_peak_cm"], e["reduction_cm"])
                       for e in result.summary["events"]])
+
+
+def test_same_values_on_a_dask_cluster(gauges):
+    from distributed import LocalCluster
+
+    run_job(gauges, "high_water", quiet=True)
+    in_process = indicator_values(gauges, *HW)
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True) as cluster:
+        result = run_job(gauges, "high_water", quiet=True, scheduler=cluster.scheduler_address)
+    assert indicator_values(gauges, *HW) == in_process
+    assert result.summary["stations"]["PSAL"]["high_tides"] == 4
