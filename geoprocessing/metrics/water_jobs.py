@@ -109,6 +109,11 @@ def compute_barrier(ctx: JobContext) -> None:
     if sea == lagoon:
         raise InvalidInput(f"The sea-side and lagoon-side gauges must differ (both are {sea}).")
     sea_cm, lagoon_cm = _levels_cm(ctx, sea), _levels_cm(ctx, lagoon)
+    sides = dict(ctx.conn.execute("SELECT code, side FROM laguna.stations WHERE code = ANY(%s)",
+                                  ([sea, lagoon],)).fetchall())
+    if sides.get(sea) == "lagoon" or sides.get(lagoon) == "sea":
+        raise InvalidInput(f"The sea-side gauge {sea} is on the {sides.get(sea)} side and the lagoon-side "
+                           f"gauge {lagoon} on the {sides.get(lagoon)} side: swap them.")
     threshold = _positive(ctx, "threshold_cm")
     table = barrier.barrier_events(sea_cm, lagoon_cm, threshold_cm=threshold, window=_hours(ctx, "window_hours"),
                                    min_separation=_hours(ctx, "min_separation_hours"))

@@ -94,6 +94,8 @@ def test_barrier_values_match_the_hand_count(settings, conn):
     assert [e["protected"] for e in result.summary["events"]] == [True, False, None, True]
     run_job(settings, "barrier_effectiveness", quiet=True)
     assert {(c, s, p): v for c, _, s, _, p, v, _ in indicator_values(settings, *BARRIER)} == got
+    with pytest.raises(InvalidInput, match="is on the lagoon side .* swap them"):
+        run_job(settings, "barrier_effectiveness", quiet=True, params={"sea": "PSAL", "lagoon": "DSL"})
     with pytest.raises(InvalidInput, match="must differ"):
         run_job(settings, "barrier_effectiveness", quiet=True, params={"lagoon": "DSL"})
     with pytest.raises(InvalidInput, match="Station BUR has no 'water_level' series"):
