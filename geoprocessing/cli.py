@@ -140,3 +140,12 @@ def _register() -> None:
 
 
 _register()
+
+from .loaders.cli import indicators, observations, plan, register  # noqa: E402
+from .sample.cli import sample  # noqa: E402
+
+cli.add_command(observations)
+cli.add_command(plan)
+cli.add_command(indicators)
+cli.add_command(register)
+cli.add_command(sample)
