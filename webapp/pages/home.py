@@ -91,7 +91,7 @@ def page(conn: psycopg.Connection, settings: Settings) -> dict:
             note = _("Drawn as a density grid when zoomed out.")
         else:
             layer = elements.DataLayer(title, {
-                "url": url_for("api.layer_features", name=lay["name"], limit=GEOJSON_MAX_FEATURES),
+                "url": url_for("api.layer_features", layer=lay["name"], limit=GEOJSON_MAX_FEATURES),
                 "reload": not point, "style": style, "popup": feature_popup(lay),
                 "errorText": error_text}, show=lay["name"] in SHOWN_LAYERS)
             note = None
