@@ -5,6 +5,15 @@ Italian here."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
 IT = {
     "There is no page at this address.": "Non c'è nessuna pagina a questo indirizzo.",
     "This address does not accept that method.": "Questo indirizzo non accetta quel metodo.",
@@ -125,34 +134,31 @@ IT = {
 }
 
 
-def main() -> None:
-    """Extract the message ids, write the Italian .po and compile the .mo."""
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parents[1]
+MO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.mo"
 
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po, write_po
 
-    root = Path(__file__).resolve().parents[1]
+def message_ids() -> list[str]:
+    """Every message id of the code and templates (pybabel extract)."""
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F",
-                        str(root / "babel.cfg"), "-k", "_", "-k", "gettext", "-o", str(pot),
-                        "--no-location", "--omit-header", str(root)], check=True,
+                        str(ROOT / "babel.cfg"), "-k", "_", "-k", "gettext", "-o", str(pot),
+                        "--no-location", "--omit-header", str(ROOT)], check=True,
                        capture_output=True)
-        template = read_po(pot.open("rb"))
+        with pot.open("rb") as f:
+            return [m.id for m in read_po(f) if m.id]
+
+
+def main() -> None:
+    """Extract the message ids, write the Italian .po and compile the .mo."""
     catalog = Catalog(locale="it", project="laguna", fuzzy=False)
     missing = []
-    for message in template:
-        if not message.id:
-            continue
-        if message.id not in IT:
-            missing.append(message.id)
-        catalog.add(message.id, IT.get(message.id, ""))
-    out = root / "translations" / "it" / "LC_MESSAGES"
+    for mid in message_ids():
+        if mid not in IT:
+            missing.append(mid)
+        catalog.add(mid, IT.get(mid, ""))
+    out = MO.parent
     out.mkdir(parents=True, exist_ok=True)
     with (out / "messages.po").open("wb") as f:
         write_po(f, catalog, omit_header=False, no_location=True, width=100)
