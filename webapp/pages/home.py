@@ -32,7 +32,8 @@ def zone_popup() -> dict:
                        {"key": "area_ha", "label": _("Area"), "unit": "ha"},
                        {"key": "attributes.population", "label": _("Residents"), "hideEmpty": True},
                        {"key": "legal_reference", "label": _("Legal reference"), "hideEmpty": True}],
-            "links": [{"href": href("/zones/{id}"), "label": _("Zone page")}]}
+            "links": [{"href": href("/zones/{id}"), "label": _("Zone page")}],
+            "zoomLabel": _("Zoom to")}
 
 
 def feature_popup(lay: dict) -> dict:
@@ -44,7 +45,7 @@ def feature_popup(lay: dict) -> dict:
     fields = list(lay["popup_fields"] or [])
     names = [a["name"] for a in lay["attributes"] or []]
     title = "name" if "name" in names else (fields[0] if fields else None)
-    return {"title": title, "lang": lang(), "subtitle": loc(lay, "title"),
+    return {"title": title, "lang": lang(), "subtitle": loc(lay, "title"), "zoomLabel": _("Zoom to"),
             "fields": [{"key": f, "label": titles.get(f, f)} for f in fields if f != title]}
 
 

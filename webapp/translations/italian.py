@@ -130,7 +130,7 @@ IT = {
     "Indicators in this zone": "Indicatori in questa zona", "Latest period": "Ultimo periodo",
     "entered": "inserito", "No indicator values for this zone yet.": "Ancora nessun valore per questa zona.",
     "Projects in this zone": "Progetti in questa zona", "No projects in this zone.": "Nessun progetto in questa zona.",
-    "Name": "Nome", "No zones yet.": "Ancora nessuna zona.",
+    "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
 }
 
 

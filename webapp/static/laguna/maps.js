@@ -147,8 +147,19 @@ var laguna = (function () {
           return L.circleMarker(latlng, opts);
         },
         onEachFeature: function (f, layer) {
-          if (o.popup) layer.bindPopup(function () { return popupContent(f.properties, o.popup); },
-                                       {maxWidth: 360});
+          if (o.popup) layer.bindPopup(function () {
+            var box = popupContent(f.properties, o.popup);
+            if (o.popup.zoomLabel) {
+              var zoom = el("a", "laguna-link laguna-zoom", o.popup.zoomLabel, box.querySelector(".laguna-popup-links"));
+              zoom.href = "#";
+              zoom.addEventListener("click", function (e) {
+                e.preventDefault();
+                if (layer.getBounds) map.fitBounds(layer.getBounds(), {maxZoom: 17, padding: [20, 20]});
+                else map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16));
+              });
+            }
+            return box;
+          }, {maxWidth: 360});
           if (o.tooltip && f.properties[o.tooltip] !== undefined) {
             layer.bindTooltip(String(f.properties[o.tooltip]), {sticky: true});
           }
