@@ -175,6 +175,13 @@ def run_python(base: str, paths: list[str], connections: int, duration: int) -> 
             "p95": q[94], "p99": q[98], "errors": errors[0]}
 
 
+def bare_connection(settings) -> psycopg.Connection:
+    """The peer's connection: no auto-prepare, no JIT, like the app's."""
+    conn = psycopg.connect(database_url(settings), prepare_threshold=None, autocommit=True)
+    conn.execute("SET jit = off")
+    return conn
+
+
 def timed(conn: psycopg.Connection, query: str, params=None, repeat: int = 15) -> float:
     """Median milliseconds of a query (result fetched), after one warm-up."""
     conn.execute(query, params).fetchall()
@@ -254,8 +261,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
     try:
-        bare = psycopg.connect(database_url(settings), prepare_threshold=None, autocommit=True)
-        bare.execute("SET jit = off")
+        bare = bare_connection(settings)
         bare_geojson = timed(bare, f"""SELECT json_agg(ST_AsGeoJSON(t.*)::json) FROM (
             SELECT fid, label, kind, ST_Transform(geom, 4326) AS geom FROM layers.{LAYER}
              WHERE layer_version = 1 ORDER BY fid LIMIT 1000) t""")
@@ -269,9 +275,25 @@ def main() -> None:
         bare.close()
 
         tile_paths = [f"/tiles/vector/{LAYER}/{t.z}/{t.x}/{t.y}.mvt" for t in detail_tiles]
+        # The same tiles one at a time through the app: per-tile medians, summed, against
+        # the bare queries' (a p50 over a mix of heavy and light tiles would compare
+        # different tiles).
+        ours_tiles = [statistics.median(http_ms(base + p)[0] for _ in range(5)) for p in tile_paths]
+        for t, mine, theirs in zip(detail_tiles, ours_tiles, bare_tiles, strict=True):
+            out(f"tile_z{t.z}_app_vs_bare_ms", f"{mine:.1f} / {theirs:.1f}")
+        out("tiles_detail_ratio_vs_bare_sql", round(sum(ours_tiles) / sum(bare_tiles), 2))
+        if detail > 0:
+            # below the detail zoom the bare query reads the raw layer; we read the grid
+            for t in centre_tiles(srid, [detail - 1, max(0, detail - 2)]):
+                with bare_connection(settings) as raw_conn:
+                    raw = timed(raw_conn, BARE_MVT, {"z": t.z, "x": t.x, "y": t.y, "srid": srid},
+                                repeat=2)
+                ours = statistics.median(http_ms(f"{base}/tiles/vector/{LAYER}/{t.z}/{t.x}/{t.y}.mvt")[0]
+                                         for _ in range(3))
+                out(f"tile_z{t.z}_overview_vs_bare_raw_ms", f"{ours:.1f} / {raw:.1f}")
         endpoints = {
             "geojson_1000": ([f"/api/layers/{LAYER}/features?limit=1000"], bare_geojson),
-            "tiles_detail": (tile_paths, statistics.median(bare_tiles)),
+            "tiles_detail": (tile_paths, None),
             "tiles_overview": ([f"/tiles/vector/{LAYER}/{t.z}/{t.x}/{t.y}.mvt"
                                 for t in centre_tiles(srid, range(0, detail))], None),
             "zones": (["/api/zones?limit=1000"], None),

@@ -23,7 +23,7 @@ ORIGIN = 20037508.342789244  # half the side of the Web Mercator square, metres
 CELLS = 64                   # overview cells per tile side: 4 px each at 256 px
 EXTENT = 4096                # MVT coordinate extent of a tile
 BUFFER = 64                  # MVT buffer (tile units) so that edges join
-MAX_TILE_FEATURES = 12_000   # more in one tile: draw the density grid instead
+MAX_TILE_FEATURES = 5_000    # more in one tile: draw the density grid instead
 GEOJSON_MAX_FEATURES = 5_000  # layers larger than this are served as tiles in the viewer
 
 
