@@ -136,12 +136,22 @@ var laguna = (function () {
     var loadedZoom = null, loading = false, fitted = false;
     group.lagunaOptions = o;
 
+    // Each layer draws in a pane of its own, stacked in the order the server gave, so
+    // that small zones stay above large ones whichever answer arrives first.
+    var pane;
+    if (o.order !== undefined) {
+      pane = "laguna-pane-" + o.order;
+      if (!map.getPane(pane)) map.createPane(pane).style.zIndex = String(400 + o.order);
+    }
+
     function build(fc) {
       return L.geoJSON(fc, {
+        pane: pane || "overlayPane",
         style: function (f) { return pathStyle(style, f.properties); },
         pointToLayer: function (f, latlng) {
           if (o.cluster || style.marker) return L.marker(latlng, {icon: markerIcon(style, f.properties)});
           var opts = pathStyle(style, f.properties);
+          if (pane) opts.pane = pane;
           opts.radius = style.radius || 6;
           opts.fillOpacity = style.fillOpacity === undefined ? 0.85 : style.fillOpacity;
           return L.circleMarker(latlng, opts);
