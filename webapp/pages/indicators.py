@@ -114,7 +114,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
         m, sections = common.base_map(conn, settings, bounds=common.site_bounds(conn, settings.storage_srid))
         return {"map": common.render(m), "choices": [], "indicator": None, "illustrative": False}
     if code is None:
-        with_values = [i for i in choices if i["n_values"]]
+        with_values = [i for i in choices if i["n_place_values"]]
         code = (with_values or choices)[0]["code"]
     ind = indicators.indicator(conn, code)
     category, cats = _category(conn, ind, category)

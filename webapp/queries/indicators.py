@@ -42,6 +42,8 @@ def indicators(conn: psycopg.Connection) -> list[dict]:
                i.baseline_value, i.baseline_period, i.target_value, i.target_period,
                c.code AS challenge,
                (SELECT count(*) FROM laguna.indicator_values v WHERE v.indicator_id = i.id) AS n_values,
+               (SELECT count(*) FROM laguna.indicator_values v WHERE v.indicator_id = i.id
+                   AND (v.zone_id IS NOT NULL OR v.station_id IS NOT NULL)) AS n_place_values,
                coalesce(l.green, 0) AS green, coalesce(l.amber, 0) AS amber,
                coalesce(l.red, 0) AS red, coalesce(l.unknown, 0) AS unknown, l.site_status
           FROM laguna.indicators i
