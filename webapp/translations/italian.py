@@ -136,6 +136,7 @@ IT = {
     "the whole site": "l'intero sito", "zone": "zona", "station": "stazione",
     "computed by a job": "calcolato da un'elaborazione", "entered by hand": "inserito a mano",
     "imported": "importato",
+    "Stations": "Stazioni",
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
 }
 
