@@ -16,6 +16,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         app.config.update(test_config)
 
     from . import home
+    from .ogc import bp as ogc_bp
 
     app.register_blueprint(home.bp)
+    app.register_blueprint(ogc_bp, url_prefix="/ogc")
     return app
