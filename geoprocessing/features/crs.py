@@ -89,9 +89,14 @@ def _transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def bbox_to_srid(bbox: tuple[float, float, float, float], crs: Crs, srid: int
-                 ) -> tuple[float, float, float, float]:
-    """A bbox given in ``crs`` (its axis order), as (minx, miny, maxx, maxy) in ``srid``."""
+def bbox_polygon(bbox: tuple[float, float, float, float], crs: Crs, srid: int):
+    """A bbox given in ``crs`` (its axis order) as a shapely polygon in ``srid``.
+
+    The edges are densified before the transformation, so that a box of constant
+    longitudes and latitudes stays that box in a projected CRS (to the millimetre).
+    """
+    from shapely.geometry import box
+
     x1, y1 = xy(crs, bbox[0], bbox[1])
     x2, y2 = xy(crs, bbox[2], bbox[3])
     if x1 > x2 or y1 > y2:
@@ -99,15 +104,17 @@ def bbox_to_srid(bbox: tuple[float, float, float, float], crs: Crs, srid: int
                            "(a bbox crossing the antimeridian is not supported).")
     if crs.geographic and not (-180 <= x1 and x2 <= 180 and -90 <= y1 and y2 <= 90):
         raise InvalidInput("The bbox lies outside longitude -180..180 and latitude -90..90.")
+    poly = box(x1, y1, x2, y2)
     if crs.srid == srid:
-        return x1, y1, x2, y2
+        return poly
+    import shapely
+
+    side = max(x2 - x1, y2 - y1) / 32 or 1.0
     try:
-        out = _transformer(crs.srid, srid).transform_bounds(x1, y1, x2, y2, densify_pts=21)
-    except ProjError:
-        out = (math.inf,) * 4
-    if not all(math.isfinite(v) for v in out):
-        raise InvalidInput(f"The bbox cannot be transformed from {crs.uri} to EPSG:{srid}.")
-    return out
+        dense = shapely.segmentize(poly, side)
+    except shapely.errors.GEOSException:
+        raise InvalidInput(f"The bbox is too large to be transformed from {crs.uri}.") from None
+    return _to_srid(dense, crs, srid, "bbox")
 
 
 def transform_geojson(geometry: dict, crs: Crs, srid: int):
@@ -121,12 +128,22 @@ def transform_geojson(geometry: dict, crs: Crs, srid: int):
         raise InvalidInput(f"The filter's geometry is not valid: {exc}.") from None
     if crs.northing_first:
         geom = shapely.transform(geom, lambda c: c[:, ::-1])
-    if crs.srid != srid:
-        t = _transformer(crs.srid, srid)
-        geom = shapely.transform(geom, lambda c: _stack(t.transform(c[:, 0], c[:, 1])))
-    if geom.is_empty or not all(math.isfinite(v) for v in geom.bounds):
-        raise InvalidInput(f"The filter's geometry cannot be transformed from {crs.uri} to EPSG:{srid}.")
-    return geom
+    if geom.is_empty:
+        raise InvalidInput("The filter's geometry is empty.")
+    return _to_srid(geom, crs, srid, "filter's geometry") if crs.srid != srid else geom
+
+
+def _to_srid(geom, crs: Crs, srid: int, what: str):
+    import shapely
+
+    t = _transformer(crs.srid, srid)
+    try:
+        out = shapely.transform(geom, lambda c: _stack(t.transform(c[:, 0], c[:, 1])))
+    except ProjError:
+        out = None
+    if out is None or out.is_empty or not all(math.isfinite(v) for v in out.bounds):
+        raise InvalidInput(f"The {what} cannot be transformed from {crs.uri} to EPSG:{srid}.")
+    return out
 
 
 def _stack(xy_pair):

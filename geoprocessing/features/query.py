@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import orjson
 import psycopg
+import shapely
 from psycopg import sql
 
 from ..errors import InvalidInput, NotFound, StoreUnavailable
@@ -93,11 +94,9 @@ def where(coll: Collection, req: ItemsRequest, params: cql.Params) -> sql.Compos
                 start=coll.time_start, e=params.add(end, "timestamptz")))
     if req.bbox is not None:
         bbox_crs = crs_mod.parse(req.bbox_crs, coll.geom_srid, parameter="bbox-crs")
-        x1, y1, x2, y2 = crs_mod.bbox_to_srid(req.bbox, bbox_crs, coll.geom_srid)
-        env = sql.SQL("ST_MakeEnvelope({}, {}, {}, {}, {})").format(
-            params.add(x1), params.add(y1), params.add(x2), params.add(y2),
-            sql.Literal(coll.geom_srid))
-        parts.append(sql.SQL("ST_Intersects({}, {})").format(coll.geom_expr, env))
+        poly = crs_mod.bbox_polygon(req.bbox, bbox_crs, coll.geom_srid)
+        parts.append(sql.SQL("ST_Intersects({}, ST_GeomFromWKB({}, {}))").format(
+            coll.geom_expr, params.add(shapely.to_wkb(poly)), sql.Literal(coll.geom_srid)))
     elif req.bbox_crs is not None:
         crs_mod.parse(req.bbox_crs, coll.geom_srid, parameter="bbox-crs")
     for name, raw in req.equals.items():
@@ -192,6 +191,16 @@ def item(conn: psycopg.Connection, coll: Collection, feature_id: str, crs: str |
     return _feature(coll, rows[0]), out
 
 
+def first_id(conn: psycopg.Connection, coll: Collection) -> int | None:
+    """The id of the collection's first feature (an example for the API's documentation)."""
+    parts = [p for p in (coll.where, coll.current) if p is not None]
+    cond = sql.SQL(" AND ").join(parts) if parts else sql.SQL("TRUE")
+    query = sql.SQL("SELECT {id} FROM {src} WHERE {cond} ORDER BY {id} LIMIT 1").format(
+        id=coll.id_expr, src=coll.source, cond=cond)
+    rows = _execute(conn, query, {})
+    return rows[0][0] if rows else None
+
+
 def spatial_extent(conn: psycopg.Connection, coll: Collection) -> list[float] | None:
     """The collection's bbox in CRS84, or None when it has none.
 
@@ -211,9 +220,8 @@ def spatial_extent(conn: psycopg.Connection, coll: Collection) -> list[float] | 
         parts = [p for p in (coll.where, coll.current) if p is not None]
         cond = sql.SQL(" AND ").join(parts) if parts else sql.SQL("TRUE")
         query = sql.SQL("SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT "
-                        "ST_Transform(ST_SetSRID(ST_Extent({g})::geometry, {srid}), 4326) AS b "
-                        "FROM {src} WHERE {cond}) e").format(
-            g=coll.geom_expr, srid=sql.Literal(coll.geom_srid), src=coll.source, cond=cond)
+                        "ST_Extent(ST_Transform({g}, 4326)) AS b FROM {src} WHERE {cond}) e").format(
+            g=coll.geom_expr, src=coll.source, cond=cond)
         box = _execute(conn, query, {})[0]
     return [round(v, 6) for v in box] if box[0] is not None else None
 

@@ -123,7 +123,9 @@ def api():
     fmt = _format(OPENAPI)
     with features.reading(_settings()) as conn:
         collections = colls.all_collections(conn, _settings().storage_srid)
-    doc = openapi.document(_base(), collections, _settings().max_page_size, DEFAULT_LIMIT)
+        examples = {c.id: query.first_id(conn, c) for c in collections}
+    doc = openapi.document(_base(), collections, examples, _settings().max_page_size,
+                           DEFAULT_LIMIT)
     return _html("api.html", doc=doc) if fmt == HTML else _json(doc, OPENAPI)
 
 

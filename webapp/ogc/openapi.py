@@ -119,8 +119,6 @@ def _parameters(max_limit: int, default_limit: int) -> dict:
         "filter-lang": q("filter-lang", {"type": "string", "enum": ["cql2-text", "cql2-json"],
                                          "default": "cql2-text"},
                          "Linguaggio del filtro / Filter language", style="form", explode=False),
-        "featureId": {"name": "featureId", "in": "path", "required": True,
-                      "schema": {"type": "string"}, "description": "Id dell'elemento / Feature id"},
     }
 
 
@@ -129,6 +127,14 @@ def _crs_parameter(name: str, c: Collection) -> dict:
             "schema": {"type": "string", "format": "uri", "enum": list(crs_mod.offered(c.geom_srid)),
                        "default": crs_mod.CRS84},
             "description": f"CRS ({name})"}
+
+
+def _feature_id(example: int | None) -> dict:
+    param = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "Id dell'elemento / Feature id"}
+    if example is not None:
+        param["example"] = str(example)
+    return param
 
 
 def _property_parameter(name: str, type_: str) -> dict:
@@ -141,7 +147,9 @@ def _property_parameter(name: str, type_: str) -> dict:
             "schema": schema, "description": f"Uguale a / Equal to ({name})"}
 
 
-def document(base: str, collections: list[Collection], max_limit: int, default_limit: int) -> dict:
+def document(base: str, collections: list[Collection], examples: dict[str, int | None],
+             max_limit: int, default_limit: int) -> dict:
+    """The definition; ``examples`` gives an existing feature id per collection."""
     p = lambda name: _ref("parameters", name)  # noqa: E731
     paths: dict = {
         "/": _get("Pagina iniziale / Landing page", "getLandingPage",
@@ -184,7 +192,8 @@ def document(base: str, collections: list[Collection], max_limit: int, default_l
             {"description": "Elemento / Feature",
              "headers": {"Content-Crs": {"schema": {"type": "string"}}},
              "content": _content("featureGeoJSON", GEOJSON)},
-            [p("featureId"), p("f-items"), _crs_parameter("crs", c)], tag, (400, 404, 500))
+            [_feature_id(examples.get(c.id)), p("f-items"), _crs_parameter("crs", c)], tag,
+            (400, 404, 500))
     return {
         "openapi": "3.0.3",
         "info": {"title": f"{TITLE_IT} / {TITLE_EN}", "version": "1.0.0",
