@@ -191,6 +191,25 @@ def item(conn: psycopg.Connection, coll: Collection, feature_id: str, crs: str |
     return _feature(coll, rows[0]), out
 
 
+def read_all(conn: psycopg.Connection, coll: Collection, req: ItemsRequest
+             ) -> tuple[list[str], list[tuple], int]:
+    """Every matching feature (no paging), for notebooks: column names, rows (id, geometry as
+    WKB in x/y order, properties...) and the SRID (the storage CRS unless ``req.crs``)."""
+    params = cql.Params()
+    condition = where(coll, req, params)
+    srid = coll.geom_srid if req.crs is None else crs_mod.parse(req.crs, coll.geom_srid,
+                                                                 parameter="crs").srid
+    geom = coll.geom_expr
+    if srid != coll.geom_srid:
+        geom = sql.SQL("ST_Transform({}, {})").format(geom, sql.Literal(srid))
+    columns = [coll.id_expr, sql.SQL("ST_AsBinary({})").format(geom)]
+    columns += [sql.SQL("{} AS {}").format(p.expr, sql.Identifier(p.name)) for p in coll.props]
+    query = sql.SQL("SELECT {cols} FROM {src} WHERE {cond} ORDER BY {id}").format(
+        cols=sql.SQL(", ").join(columns), src=coll.source, cond=condition, id=coll.id_expr)
+    names = ["id", "geometry", *(p.name for p in coll.props)]
+    return names, _execute(conn, query, params.values), srid
+
+
 def first_id(conn: psycopg.Connection, coll: Collection) -> int | None:
     """The id of the collection's first feature (an example for the API's documentation)."""
     parts = [p for p in (coll.where, coll.current) if p is not None]
