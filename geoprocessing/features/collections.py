@@ -57,7 +57,9 @@ class Collection:
     geom_srid: int
     geometry_type: str
     props: tuple[Prop, ...]
-    # timestamptz expressions: start (inclusive) and end (exclusive), NULL for open
+    # timestamptz expressions: start (inclusive) and end (exclusive), NULL for open;
+    # time_join is added to the source only when a request filters by time
+    time_join: sql.Composable | None = None
     time_start: sql.Composable | None = None
     time_end: sql.Composable | None = None
     where: sql.Composable | None = None  # always applied (e.g. the zone kind)
@@ -74,6 +76,11 @@ class Collection:
     @property
     def description(self) -> str:
         return f"{self.description_it} / {self.description_en}"
+
+    def source_for(self, timed: bool) -> sql.Composable:
+        if timed and self.time_join is not None:
+            return sql.SQL("{} {}").format(self.source, self.time_join)
+        return self.source
 
     @property
     def queryables(self) -> dict[str, Prop]:
@@ -225,25 +232,26 @@ def _indicator_values(conn: psycopg.Connection, srid: int) -> Collection:
 
 
 # -- per-layer tables -------------------------------------------------------------------
-def _layer_columns(conn: psycopg.Connection, table: str) -> list[tuple[str, str]]:
+def _layer_columns(conn: psycopg.Connection, table: str) -> list[tuple[str, str, int | None, str | None]]:
+    """(name, type, geometry SRID, geometry type) of a layer table's columns, in one query
+    (the catalogue's own typmods: the geometry_columns view is much slower)."""
     return conn.execute(
-        "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
-        "WHERE a.attrelid = to_regclass('layers.' || quote_ident(%s)) AND a.attnum > 0 "
-        "AND NOT a.attisdropped ORDER BY a.attnum", (table,)).fetchall()
+        "SELECT a.attname, format_type(a.atttypid, NULL), "
+        "CASE WHEN a.atttypid = 'geometry'::regtype THEN postgis_typmod_srid(a.atttypmod) END, "
+        "CASE WHEN a.atttypid = 'geometry'::regtype THEN postgis_typmod_type(a.atttypmod) END "
+        "FROM pg_attribute a WHERE a.attrelid = to_regclass('layers.' || quote_ident(%s)) "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", (table,)).fetchall()
 
 
 def _layer(conn: psycopg.Connection, row: tuple) -> Collection | None:
     layer_id, name, title_it, title_en, desc_it, desc_en, table, illustrative = row
     columns = _layer_columns(conn, table)
-    names = {c for c, _ in columns}
-    if not {"fid", "layer_version", "geom"} <= names:
+    geo = {c[0]: c for c in columns}.get("geom")
+    if geo is None or not {"fid", "layer_version"} <= {c[0] for c in columns}:
         return None  # declared but not imported yet
-    geo = conn.execute(
-        "SELECT srid, type FROM geometry_columns WHERE f_table_schema = 'layers' "
-        "AND f_table_name = %s AND f_geometry_column = 'geom'", (table,)).fetchone()
-    srid, gtype = geo if geo else (4326, "GEOMETRY")
+    srid, gtype = (geo[2] or 4326), (geo[3] or "Geometry")
     props = [Prop("layer_version", sql.Identifier("t", "layer_version"), INTEGER)]
-    for col, pgtype in columns:
+    for col, pgtype, _srid, _gtype in columns:
         if col in ("fid", "layer_version", "geom"):
             continue
         props.append(Prop(col, sql.Identifier("t", col), _PG_TYPES.get(pgtype)))
@@ -255,8 +263,8 @@ def _layer(conn: psycopg.Connection, row: tuple) -> Collection | None:
         id=name, title_it=title_it, title_en=title_en,
         description_it=desc_it or f"Strato «{title_it}»; senza datetime la versione corrente.",
         description_en=desc_en or f"Layer '{title_en}'; without datetime its current version.",
-        source=sql.SQL("{} t JOIN {} v ON v.version = t.layer_version").format(
-            sql.Identifier("layers", table), versions),
+        source=sql.SQL("{} t").format(sql.Identifier("layers", table)),
+        time_join=sql.SQL("JOIN {} v ON v.version = t.layer_version").format(versions),
         id_expr=sql.SQL("t.fid"), geom_expr=sql.SQL("t.geom"), geom_srid=srid,
         geometry_type=_geometry_type(gtype), props=tuple(props),
         time_start=sql.SQL("v.valid_from"), time_end=sql.SQL("v.valid_to"),

@@ -148,9 +148,12 @@ def items(conn: psycopg.Connection, coll: Collection, req: ItemsRequest) -> Page
     out = crs_mod.parse(req.crs, coll.geom_srid, parameter="crs")
     params = cql.Params()
     condition = where(coll, req, params)
-    query = sql.SQL("SELECT {cols} FROM {src} WHERE {cond} ORDER BY {id} LIMIT {lim} OFFSET {off}").format(
-        cols=_select(coll, out), src=coll.source, cond=condition, id=coll.id_expr,
-        lim=params.add(req.limit + 1), off=params.add(req.offset))
+    # The page's ids first, then their columns: PostgreSQL would otherwise transform and
+    # encode the geometry of every row that OFFSET skips.
+    query = sql.SQL("SELECT {cols} FROM {src} WHERE {id} IN (SELECT {id} FROM {timed_src} "
+                    "WHERE {cond} ORDER BY {id} LIMIT {lim} OFFSET {off}) ORDER BY {id}").format(
+        cols=_select(coll, out), src=coll.source, timed_src=coll.source_for(req.interval is not None),
+        cond=condition, id=coll.id_expr, lim=params.add(req.limit + 1), off=params.add(req.offset))
     rows = _execute(conn, query, params.values)
     has_next = len(rows) > req.limit
     features = [_feature(coll, r) for r in rows[: req.limit]]
@@ -158,14 +161,15 @@ def items(conn: psycopg.Connection, coll: Collection, req: ItemsRequest) -> Page
     if not has_next:
         matched = req.offset + len(features) if features or req.offset == 0 else None
     if matched is None:
-        matched = _capped_count(conn, coll, condition, params)
+        matched = _capped_count(conn, coll, req, condition, params)
     return Page(features, matched, has_next, out)
 
 
-def _capped_count(conn: psycopg.Connection, coll: Collection, condition: sql.Composable,
-                  params: cql.Params) -> int | None:
+def _capped_count(conn: psycopg.Connection, coll: Collection, req: ItemsRequest,
+                  condition: sql.Composable, params: cql.Params) -> int | None:
     query = sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {cond} LIMIT {cap}) s").format(
-        src=coll.source, cond=condition, cap=sql.Literal(EXACT_COUNT_LIMIT + 1))
+        src=coll.source_for(req.interval is not None), cond=condition,
+        cap=sql.Literal(EXACT_COUNT_LIMIT + 1))
     n = _execute(conn, query, params.values)[0][0]
     return n if n <= EXACT_COUNT_LIMIT else None
 
@@ -205,7 +209,8 @@ def read_all(conn: psycopg.Connection, coll: Collection, req: ItemsRequest
     columns = [coll.id_expr, sql.SQL("ST_AsBinary({})").format(geom)]
     columns += [sql.SQL("{} AS {}").format(p.expr, sql.Identifier(p.name)) for p in coll.props]
     query = sql.SQL("SELECT {cols} FROM {src} WHERE {cond} ORDER BY {id}").format(
-        cols=sql.SQL(", ").join(columns), src=coll.source, cond=condition, id=coll.id_expr)
+        cols=sql.SQL(", ").join(columns), src=coll.source_for(req.interval is not None),
+        cond=condition, id=coll.id_expr)
     names = ["id", "geometry", *(p.name for p in coll.props)]
     return names, _execute(conn, query, params.values), srid
 
