@@ -102,16 +102,27 @@ def indicator_info(code: str, settings: Settings | None = None) -> dict:
         return dict(zip([d.name for d in cur.description], row, strict=True))
 
 
-def raster(name: str, acquired: str | None = None, settings: Settings | None = None) -> Path:
-    """The COG file of a raster layer for a date (the latest date when None), current version."""
+def rasters(name: str, settings: Settings | None = None) -> pd.DataFrame:
+    """A raster layer's current assets, one per date: acquired, path (absolute), resolution, crs."""
     s = settings or get_settings()
     with reading(s) as conn:
-        row = conn.execute(
-            "SELECT a.path FROM laguna.raster_assets a JOIN laguna.layers l ON l.id = a.layer_id "
-            "JOIN laguna.layer_versions v ON v.id = a.layer_version_id "
-            "WHERE l.name = %(name)s AND (%(when)s::date IS NULL OR a.acquired = %(when)s::date) "
-            "ORDER BY a.acquired DESC, v.version DESC LIMIT 1",
-            {"name": name, "when": acquired}).fetchone()
-    if row is None:
+        rows = conn.execute(
+            "SELECT DISTINCT ON (a.acquired) a.acquired, a.path, a.resolution, a.crs_epsg "
+            "FROM laguna.raster_assets a JOIN laguna.layers l ON l.id = a.layer_id "
+            "JOIN laguna.layer_versions v ON v.id = a.layer_version_id WHERE l.name = %s "
+            "ORDER BY a.acquired, v.version DESC", (name,)).fetchall()
+    frame = pd.DataFrame(rows, columns=["acquired", "path", "resolution", "crs_epsg"])
+    frame["path"] = [s.var_dir / p for p in frame["path"]]
+    return frame
+
+
+def raster(name: str, acquired: str | None = None, settings: Settings | None = None) -> Path:
+    """The COG file of a raster layer for a date (the latest date when None), current version."""
+    from datetime import date
+
+    assets = rasters(name, settings)
+    if acquired is not None:
+        assets = assets[assets["acquired"] == date.fromisoformat(str(acquired))]
+    if assets.empty:
         raise NotFound(f"Layer {name} has no raster" + (f" for {acquired}." if acquired else "."))
-    return s.var_dir / row[0]
+    return assets["path"].iloc[-1]

@@ -17,19 +17,26 @@ from . import fixture_store
 
 
 @pytest.fixture(scope="session")
-def ogc_db(cluster_url, template_db) -> Iterator[str]:
+def ogc_home(tmp_path_factory):
+    """LAGUNA_HOME of the fixture store: its var/ holds the land-cover rasters."""
+    return tmp_path_factory.mktemp("ogc-home")
+
+
+@pytest.fixture(scope="session")
+def ogc_db(cluster_url, template_db, ogc_home) -> Iterator[str]:
     """URL of a database holding :mod:`fixture_store`'s known contents (read-only for tests)."""
     name = _clone(cluster_url, template_db)
     url = _db_url(name)
     with psycopg.connect(url) as conn:
         fixture_store.populate(conn)
+        fixture_store.add_land_cover(conn, ogc_home / "var")
     yield url
     _drop(cluster_url, name)
 
 
 @pytest.fixture(scope="session")
-def ogc_settings(ogc_db, tmp_path_factory):
-    return load_settings(database_url=ogc_db, home=tmp_path_factory.mktemp("ogc-home"))
+def ogc_settings(ogc_db, ogc_home):
+    return load_settings(database_url=ogc_db, home=ogc_home)
 
 
 @pytest.fixture(scope="session")

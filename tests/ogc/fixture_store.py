@@ -169,3 +169,99 @@ def populate(conn: psycopg.Connection) -> None:
         _layer(conn, "twin_cities", "Twin cities", "Point", 4326, "city text",
                [("2024-02-01T00:00:00Z", [(n, Point(lon, lat)) for n, lon, lat in CITIES])], wide=True)
         conn.execute("ANALYZE")
+
+
+# -- land cover: two small class rasters and the change values a job would store -----------
+LAND_COVER_DATES = ("2012-06-01", "2024-06-01")
+LC_RES = 50.0
+
+
+def land_cover_arrays():
+    """Classes 1 water, 2 salt marsh, 4 artificial; marsh lost to water and land taken by 2024."""
+    import numpy as np
+
+    h, w = 260, 300
+    rows, cols = np.mgrid[0:h, 0:w]
+    before = np.ones((h, w), dtype="uint8")
+    before[(rows // 20 + cols // 25) % 3 == 0] = 2
+    before[cols > 250] = 4
+    after = before.copy()
+    after[(before == 2) & (rows % 40 < 12)] = 1       # salt marsh eroded to water
+    after[(before == 1) & (cols > 220) & (cols <= 250)] = 4  # land take on the water's edge
+    after[0:5, :] = 0                                   # nodata strip in the later image
+    return before, after
+
+
+def add_land_cover(conn: psycopg.Connection, var_dir) -> dict[str, dict[str, float]]:
+    """Write the two COGs under var/rasters, record them, and store LAND_COVER_CHANGE values
+    of the live basins for period 2024 computed with exactextract (coverage-weighted).
+    Returns {basin code: {category: hectares}}."""
+    import numpy as np
+    import rasterio
+    from exactextract import exact_extract
+    from rasterio.io import MemoryFile
+    from rasterio.transform import from_origin
+    from shapely.geometry import box as sbox
+
+    x0, y0 = TO_STORE.transform(12.28, 45.52)
+    transform = from_origin(round(x0, -2), round(y0, -2), LC_RES, LC_RES)
+    before, after = land_cover_arrays()
+    profile = {"driver": "GTiff", "height": before.shape[0], "width": before.shape[1], "count": 1,
+               "dtype": "uint8", "crs": f"EPSG:{SRID}", "transform": transform, "nodata": 0,
+               "tiled": True, "blockxsize": 256, "blockysize": 256, "compress": "deflate"}
+    folder = var_dir / "rasters" / "land_cover"
+    folder.mkdir(parents=True, exist_ok=True)
+    with conn.transaction():
+        layer_id = conn.execute(
+            "INSERT INTO laguna.layers (name, kind, title_it, title_en, licence, illustrative, legend) "
+            "VALUES ('land_cover', 'raster', 'Copertura del suolo', 'Land cover', 'CC-BY-4.0', true, "
+            "'[]') RETURNING id").fetchone()[0]
+        version_id = conn.execute(
+            "INSERT INTO laguna.layer_versions (layer_id, version, source_name, source_format, "
+            "source_checksum) VALUES (%s, 1, 'land_cover', 'GTiff', %s) RETURNING id",
+            (layer_id, "0" * 64)).fetchone()[0]
+        bounds = rasterio.transform.array_bounds(before.shape[0], before.shape[1], transform)
+        footprint = sbox(bounds[0], bounds[1], bounds[2], bounds[3])
+        for when, data in zip(LAND_COVER_DATES, (before, after), strict=True):
+            path = folder / f"{when}.tif"
+            with rasterio.open(path, "w", **profile) as dst:
+                dst.write(data, 1)
+            conn.execute(
+                "INSERT INTO laguna.raster_assets (layer_id, layer_version_id, acquired, path, checksum, "
+                "crs_epsg, width, height, band_count, resolution, dtype, nodata, footprint) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, 'uint8', 0, ST_GeomFromWKB(%s, %s))",
+                (layer_id, version_id, when, f"rasters/land_cover/{when}.tif",
+                 hashlib.sha256(path.read_bytes()).hexdigest(), SRID, data.shape[1], data.shape[0],
+                 LC_RES, shapely.to_wkb(footprint), SRID))
+        # transitions: before * 16 + after where both are data
+        code = np.where((before > 0) & (after > 0), before.astype("int32") * 16 + after, 0)
+        run = conn.execute("INSERT INTO laguna.job_runs (job_name, status, code_version, finished_at) "
+                           "VALUES ('land_cover_change', 'succeeded', 'fixture', clock_timestamp()) "
+                           "RETURNING id").fetchone()[0]
+        stored: dict[str, dict[str, float]] = {}
+        basins = conn.execute("SELECT id, code, ST_AsBinary(geom) FROM laguna.zones WHERE kind = 'basin' "
+                              "AND status <> 'superseded' ORDER BY code").fetchall()
+        with MemoryFile() as mem:
+            with mem.open(**{**profile, "dtype": "int32", "nodata": 0}) as ds:
+                ds.write(code.astype("int32"), 1)
+            with mem.open() as ds:
+                import geopandas as gpd
+
+                zones = gpd.GeoDataFrame({"code": [b[1] for b in basins]},
+                                         geometry=shapely.from_wkb([bytes(b[2]) for b in basins]),
+                                         crs=f"EPSG:{SRID}")
+                result = exact_extract(ds, zones, ["unique", "frac", "count"], include_cols=["code"],
+                                       output="pandas")
+        for (zone_id, zcode, _), row in zip(basins, result.itertuples(), strict=True):
+            values = {}
+            for value, frac in zip(row.unique, row.frac, strict=True):
+                f, t = divmod(int(value), 16)
+                values[f"{f}>{t}"] = float(frac * row.count * LC_RES * LC_RES / 10_000)
+            stored[zcode] = values
+            for category, hectares in values.items():
+                conn.execute(
+                    "INSERT INTO laguna.indicator_values (indicator_id, zone_id, category, period, value, "
+                    "illustrative, job_run_id) VALUES ((SELECT id FROM laguna.indicators WHERE code = "
+                    "'LAND_COVER_CHANGE'), %s, %s, '2024', %s, true, %s)",
+                    (zone_id, category, hectares, run))
+    return stored

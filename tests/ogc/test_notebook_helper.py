@@ -49,4 +49,10 @@ def test_mistakes_are_one_sentence(ogc_settings):
     with pytest.raises(NotFound):
         nb.zones("atlantis", settings=ogc_settings)
     with pytest.raises(NotFound):
-        nb.raster("land_cover", settings=ogc_settings)
+        nb.raster("land_cover", "1999-06-01", settings=ogc_settings)
+
+
+def test_raster_paths(ogc_settings):
+    latest = nb.raster("land_cover", settings=ogc_settings)
+    assert latest.name == f"{fx.LAND_COVER_DATES[-1]}.tif" and latest.exists()
+    assert nb.raster("land_cover", fx.LAND_COVER_DATES[0], settings=ogc_settings).exists()
