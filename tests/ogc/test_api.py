@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -328,11 +329,31 @@ def test_html_pages_escape_everything_and_load_nothing_remote(client, url):
     sep = "&" if "?" in url else "?"
     html = get(client, url + sep + "f=html").get_data(as_text=True)
     assert html.startswith("<!doctype html>")
-    assert "<script" not in html  # neither ours nor the data's
+    _only_local_assets(html)
+    if "sestiere" in url and "items" in url:
+        assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
+
+
+def _only_local_assets(html):
     assert not re.search(r"""(src|href)=["']?(https?:)?//(?!localhost)""",
                          re.sub(r'<a [^>]*href="http://localhost[^"]*"', "", html))
-    if "sestiere" in url and "items" in url:
-        assert "&lt;script&gt;alert(" in html
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert tag == "<script>" or re.fullmatch(r'<script src="/static/vendor/[^"]+">', tag)
+
+
+def test_feature_pages_draw_a_map_with_the_vendored_leaflet(ogc_app, client, tmp_path, monkeypatch):
+    plain = get(client, ITEMS.format("zones-sestiere") + "?f=html").get_data(as_text=True)
+    assert ("leaflet.js" in plain) == (Path(ogc_app.static_folder) / "vendor/leaflet@1.9.3/dist/leaflet.js").exists()
+    dist = tmp_path / "vendor/leaflet@1.9.3/dist"
+    dist.mkdir(parents=True)
+    (dist / "leaflet.js").write_text("/* stand-in */")
+    monkeypatch.setattr(ogc_app, "static_folder", str(tmp_path))
+    html = get(client, ITEMS.format("zones-sestiere") + f"?f=html&crs={EPSG}3857").get_data(as_text=True)
+    _only_local_assets(html)
+    assert '<script src="/static/vendor/leaflet@1.9.3/dist/leaflet.js">' in html and 'id="map"' in html
+    fetched = re.search(r"fetch\(\"([^\"]+)\"", html).group(1)
+    assert "f=json" in fetched and "crs" not in fetched  # the map asks for CRS84 GeoJSON
+    assert "<script>alert(" not in html
 
 
 def test_browsers_get_html_by_accept_header(client):

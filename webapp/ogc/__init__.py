@@ -7,6 +7,9 @@ becomes the OGC exception document ``{"code": ..., "description": ...}``.
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -91,13 +94,27 @@ def _json(document, media_type: str = JSON, headers: dict | None = None) -> Resp
     return Response(query.dumps(document), mimetype=media_type, headers=headers)
 
 
+LEAFLET = "vendor/leaflet@1.9.3/dist/"
+
+
 def _html(template: str, **context) -> Response:
-    return Response(render_template(f"ogc/{template}", **context), mimetype=HTML)
+    # The web app vendors Leaflet; when it is there, feature pages draw a small map that
+    # fetches the page's own GeoJSON (no data inside the script, no base map, no CDN).
+    static = current_app.static_folder
+    leaflet = bool(static) and os.path.exists(os.path.join(static, LEAFLET, "leaflet.js"))
+    return Response(render_template(f"ogc/{template}", leaflet=leaflet and LEAFLET, **context),
+                    mimetype=HTML)
 
 
 def _base() -> str:
     """The API's absolute root URL (``http://host/ogc``), wherever the blueprint is mounted."""
     return url_for("ogc.landing", _external=True).rstrip("/")
+
+
+def _map_url() -> str:
+    """This request's GeoJSON in CRS84, for the page's map."""
+    args = {k: v for k, v in request.args.items() if k not in ("f", "crs")}
+    return request.base_url + "?" + urlencode({**args, "f": "json"})
 
 
 # -- landing, conformance, API ---------------------------------------------------------
@@ -177,7 +194,7 @@ def items(collection_id: str):
     doc = documents.items(_base(), c, req, page, request.args)
     headers = {"Content-Crs": f"<{page.crs.uri}>"}
     if fmt == HTML:
-        response = _html("items.html", doc=doc, collection=c)
+        response = _html("items.html", doc=doc, collection=c, geojson_url=_map_url())
         response.headers.update(headers)
         return response
     return _json(doc, GEOJSON, headers)
@@ -194,7 +211,7 @@ def item(collection_id: str, feature_id: str):
     doc = documents.feature(_base(), c, feature, request.args)
     headers = {"Content-Crs": f"<{out.uri}>"}
     if fmt == HTML:
-        response = _html("item.html", doc=doc, collection=c)
+        response = _html("item.html", doc=doc, collection=c, geojson_url=_map_url())
         response.headers.update(headers)
         return response
     return _json(doc, GEOJSON, headers)
