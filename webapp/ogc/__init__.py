@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException
 from geoprocessing import features
 from geoprocessing.errors import InvalidInput, LagunaError, NotFound
 from geoprocessing.features import collections as colls
+from geoprocessing.features import downloads as fdownloads
 from geoprocessing.features import params as fparams
 from geoprocessing.features import query
 
-from . import documents, openapi
+from . import documents, downloads, openapi
 
 bp = Blueprint("ogc", __name__, template_folder="templates")
 
@@ -215,6 +216,41 @@ def item(collection_id: str, feature_id: str):
         response.headers.update(headers)
         return response
     return _json(doc, GEOJSON, headers)
+
+
+# -- downloads (the exports of ``laguna export``, streamed) ------------------------------
+@_route("/downloads")
+def downloads_index():
+    _only()
+    fmt = _format()
+    with features.reading(_settings()) as conn:
+        found = fdownloads.available(conn)
+    doc = documents.downloads(_base(), found)
+    return _html("downloads.html", doc=doc) if fmt == HTML else _json(doc)
+
+
+@_route("/downloads/snapshot.gpkg")
+def download_snapshot():
+    _only()
+    return downloads.snapshot()
+
+
+@_route("/downloads/layers/<name>.gpkg")
+def download_layer(name: str):
+    _only()
+    return downloads.layer(name)
+
+
+@_route("/downloads/indicators.csv")
+def download_indicators():
+    _only("indicator")
+    return downloads.indicators()
+
+
+@_route("/downloads/rasters/<name>.tif")
+def download_raster(name: str):
+    _only("date")
+    return downloads.raster(name)
 
 
 @_route("/<path:anything>")

@@ -74,6 +74,8 @@ def landing(base: str) -> dict:
             _link(f"{base}/conformance?f=json", OGC_REL + "conformance", JSON),
             _link(f"{base}/collections?f=json", "data", JSON, "Collezioni / Collections"),
             _link(f"{base}/collections?f=json", OGC_REL + "data", JSON),
+            _link(f"{base}/downloads?f=json", "enclosure", JSON,
+                  "Scaricamenti (GeoPackage, CSV, COG) / Downloads"),
         ],
     }
 
@@ -164,3 +166,28 @@ def feature(base: str, c: Collection, feat: dict, args: Mapping[str, str]) -> di
         _link(_with(url, json_args, f="json"), "self", GEOJSON),
         _link(_with(url, json_args, f="html"), "alternate", HTML),
         _link(f"{base}/collections/{c.id}?f=json", "collection", JSON, c.title)]}
+
+
+def downloads(base: str, found: dict) -> dict:
+    """The downloads, each with its link: GeoPackage, CSV and COG files."""
+    root = f"{base}/downloads"
+    gpkg, csv, cog = "application/geopackage+sqlite3", "text/csv", "image/tiff; application=geotiff"
+    return {
+        "title": "Scaricamenti / Downloads",
+        "links": [_link(f"{root}?f=json", "self", JSON), _link(f"{root}?f=html", "alternate", HTML)],
+        "snapshot": _link(f"{root}/snapshot.gpkg", "enclosure", gpkg,
+                          "Istantanea: zone, strati, progetti, valori / Snapshot: zones, layers, "
+                          "projects, indicator values"),
+        "layers": [{**layer, "link": _link(f"{root}/layers/{layer['name']}.gpkg", "enclosure", gpkg,
+                                           f"{layer['title_it']} / {layer['title_en']}")}
+                   for layer in found["layers"]],
+        "indicators": [{**ind, "link": _link(f"{root}/indicators.csv?indicator={ind['code']}",
+                                             "enclosure", csv, f"{ind['name_it']} / {ind['name_en']}")}
+                       for ind in found["indicators"]],
+        "all_indicators": _link(f"{root}/indicators.csv", "enclosure", csv,
+                                "Tutti i valori degli indicatori / Every indicator value"),
+        "rasters": [{**r, "links": [_link(f"{root}/rasters/{r['name']}.tif?date={d}", "enclosure", cog,
+                                          f"{r['title_it']} / {r['title_en']} {d}")
+                                    for d in r["dates"]]}
+                    for r in found["rasters"]],
+    }
