@@ -121,3 +121,16 @@ def test_schemathesis_finds_no_server_error(live_server, tmp_path):
     generated, passed = re.search(r"(\d+) generated, (\d+) passed", result.stdout).groups()
     assert int(generated) > 1000 and passed == generated
     assert "404 Not Found" not in result.stdout  # every single-feature path was reached too
+
+
+@needs_gdal
+def test_ogrinfo_attribute_filter_uses_the_queryables(live_server):
+    from . import fixture_store as fx
+
+    result = gdal("ogrinfo", "-ro", "-so", f"OAPIF:{live_server}", "heritage_assets", "-oo",
+                  "PAGE_SIZE=1000", "-where", "category = 'church' AND century >= 15",
+                  "--debug", "on")
+    expected = sum(1 for p in fx.heritage_points(2) if p[2] == "church" and p[3] >= 15)
+    assert f"Feature Count: {expected}" in result.stdout
+    # GDAL found the property parameter in the OpenAPI document and sent it to the server
+    assert "category=church" in result.stderr
