@@ -244,7 +244,8 @@ def _layer_columns(conn: psycopg.Connection, table: str) -> list[tuple[str, str,
 
 
 def _layer(conn: psycopg.Connection, row: tuple) -> Collection | None:
-    layer_id, name, title_it, title_en, desc_it, desc_en, table, illustrative = row
+    layer_id, name, title_it, title_en, desc_it, desc_en, table, illustrative, declared = row
+    titles = {a.get("name"): a.get("title") or {} for a in declared if isinstance(a, dict)}
     columns = _layer_columns(conn, table)
     geo = {c[0]: c for c in columns}.get("geom")
     if geo is None or not {"fid", "layer_version"} <= {c[0] for c in columns}:
@@ -254,7 +255,9 @@ def _layer(conn: psycopg.Connection, row: tuple) -> Collection | None:
     for col, pgtype, _srid, _gtype in columns:
         if col in ("fid", "layer_version", "geom"):
             continue
-        props.append(Prop(col, sql.Identifier("t", col), _PG_TYPES.get(pgtype)))
+        title = titles.get(col, {})
+        props.append(Prop(col, sql.Identifier("t", col), _PG_TYPES.get(pgtype),
+                          f"{title['it']} / {title['en']}" if {"it", "en"} <= set(title) else None))
     versions = sql.SQL(
         "(SELECT version, imported_at AS valid_from, "
         "lead(imported_at) OVER (ORDER BY version) AS valid_to "
@@ -282,7 +285,7 @@ def _geometry_type(pg: str) -> str:
 
 
 _LAYER_ROWS = ("SELECT id, name, title_it, title_en, description_it, description_en, table_name, "
-               "illustrative FROM laguna.layers WHERE kind = 'vector' AND table_name IS NOT NULL")
+               "illustrative, attributes FROM laguna.layers WHERE kind = 'vector' AND table_name IS NOT NULL")
 
 
 # -- the registry -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import random
 
 import psycopg
 import shapely
+from psycopg.types.json import Jsonb
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, box
 
@@ -66,7 +67,7 @@ def heritage_points(version: int) -> list[tuple[str, str, str, int, str, Point]]
 def _zone(conn, kind, row, extra_name=None):
     code, (x1, y1, x2, y2), status, vf, vt, version, population = row
     geom = to_store(MultiPolygon([box(x1, y1, x2, y2)]))
-    attrs = psycopg.types.json.Jsonb({"population": population} if population else {})
+    attrs = Jsonb({"population": population} if population else {})
     name = extra_name or code.title()
     conn.execute(
         "INSERT INTO laguna.zones (site_id, kind, code, name_it, name_en, status, valid_from, "
@@ -77,10 +78,18 @@ def _zone(conn, kind, row, extra_name=None):
 
 def _layer(conn, name, title, gtype, srid, columns: str, versions: list[tuple[str, list[tuple]]],
            wide=False) -> None:
+    # the catalogue row as the importer writes it (attributes and the layer file's definition)
+    attributes = [{"name": c.strip().split()[0], "type": c.strip().split()[1],
+                   "title": {"it": c.strip().split()[0] + " (it)", "en": c.strip().split()[0]}}
+                  for c in columns.split(",")]
+    definition = {"name": name, "kind": "vector", "title": {"it": title + " (it)", "en": title},
+                  "geometry_type": gtype, "attributes": attributes, "licence": "CC-BY-4.0",
+                  "illustrative": True, "wide_extent": wide}
     conn.execute(
         "INSERT INTO laguna.layers (name, kind, title_it, title_en, geometry_type, table_name, "
-        "licence, illustrative, wide_extent) VALUES (%s, 'vector', %s, %s, %s, %s, 'CC-BY-4.0', "
-        "true, %s)", (name, title + " (it)", title, gtype, name, wide))
+        "licence, illustrative, wide_extent, attributes, definition) VALUES (%s, 'vector', %s, %s, "
+        "%s, %s, 'CC-BY-4.0', true, %s, %s, %s)",
+        (name, title + " (it)", title, gtype, name, wide, Jsonb(attributes), Jsonb(definition)))
     conn.execute(f"CREATE TABLE layers.{name} (fid bigserial PRIMARY KEY, layer_version integer "
                  f"NOT NULL, {columns}, geom geometry({gtype}, {srid}))")
     conn.execute(f"CREATE INDEX ON layers.{name} USING gist (geom)")
@@ -212,10 +221,20 @@ def add_land_cover(conn: psycopg.Connection, var_dir) -> dict[str, dict[str, flo
     folder = var_dir / "rasters" / "land_cover"
     folder.mkdir(parents=True, exist_ok=True)
     with conn.transaction():
+        legend = [{"value": v, "colour": c, "label": {"it": it, "en": en}} for v, c, it, en in (
+            (1, "#3a7bd5", "acque lagunari", "lagoon water"), (2, "#7fb069", "barene", "salt marshes"),
+            (4, "#c0392b", "superfici artificiali", "artificial surfaces"))]
+        definition = {"name": "land_cover", "kind": "raster",
+                      "title": {"it": "Copertura del suolo", "en": "Land cover"},
+                      "bands": [{"name": "class", "title": {"it": "Classe", "en": "Class"},
+                                 "dtype": "uint8", "nodata": 0}],
+                      "classified": True, "legend": legend, "licence": "CC-BY-4.0",
+                      "illustrative": True}
         layer_id = conn.execute(
-            "INSERT INTO laguna.layers (name, kind, title_it, title_en, licence, illustrative, legend) "
-            "VALUES ('land_cover', 'raster', 'Copertura del suolo', 'Land cover', 'CC-BY-4.0', true, "
-            "'[]') RETURNING id").fetchone()[0]
+            "INSERT INTO laguna.layers (name, kind, title_it, title_en, licence, illustrative, legend, "
+            "bands, definition) VALUES ('land_cover', 'raster', 'Copertura del suolo', 'Land cover', "
+            "'CC-BY-4.0', true, %s, %s, %s) RETURNING id",
+            (Jsonb(legend), Jsonb(definition["bands"]), Jsonb(definition))).fetchone()[0]
         version_id = conn.execute(
             "INSERT INTO laguna.layer_versions (layer_id, version, source_name, source_format, "
             "source_checksum) VALUES (%s, 1, 'land_cover', 'GTiff', %s) RETURNING id",

@@ -299,6 +299,7 @@ def test_queryables_are_typed(client):
     doc = get(client, "/ogc/collections/heritage_assets/queryables").get_json()
     props = doc["properties"]
     assert props["century"]["type"] == "integer" and props["surveyed"]["format"] == "date"
+    assert props["century"]["title"] == "century (it) / century"  # from the layer's declaration
     assert props["geometry"]["format"] == "geometry-point"
     sestieri = get(client, "/ogc/collections/zones-sestiere/queryables").get_json()["properties"]
     assert sestieri["population"]["type"] == "integer"
