@@ -372,3 +372,31 @@ def test_requests_read_in_a_bounded_read_only_transaction(ogc_settings):
         assert conn.execute("SHOW statement_timeout").fetchone()[0] == "1234ms"
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             conn.execute("DELETE FROM laguna.zones")
+
+
+def test_a_slow_query_is_cut_off_as_service_unavailable(ogc_settings):
+    from psycopg import sql
+
+    from geoprocessing.errors import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="time limit"):
+        with features.reading(ogc_settings.model_copy(update={"statement_timeout_ms": 100})) as conn:
+            query._execute(conn, sql.SQL("SELECT pg_sleep(2)"), {})
+
+
+def test_user_values_never_enter_the_sql_text(ogc_settings):
+    from geoprocessing.features import collections as colls
+    from geoprocessing.features.params import parse_items
+
+    marker = "zz'; DROP TABLE laguna.zones; --"
+    args = {"filter": f"name = '{marker[:2]}' OR category LIKE 'x%' OR century IN (1717, 1818)",
+            "category": marker, "bbox": "12.3141,45.4141,12.3242,45.4242",
+            "datetime": "2021-03-04T05:06:07Z/.."}
+    with features.reading(ogc_settings) as conn:
+        coll = colls.get_collection(conn, ogc_settings.storage_srid, "heritage_assets")
+        req = parse_items(args, queryables=tuple(coll.queryables), default_limit=10, max_limit=100)
+        params = query.cql.Params()
+        text = query.where(coll, req, params).as_string(conn)
+    for value in ("zz", "DROP", "x%", "1717", "1818", "12.3141", "2021"):
+        assert value not in text
+    assert marker in params.values.values() and 1717 in params.values.values()
