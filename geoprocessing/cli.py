@@ -130,3 +130,8 @@ def doctor() -> None:
     well = doc.all_well(checks)
     click.echo("all is well" if well else "some required checks failed (marked !!)")
     sys.exit(0 if well else 1)
+
+
+# -- groups of other modules (one line each) ------------------------------------------------
+cli.add_command(__import__(f"{__package__}.layers_cli", fromlist=["layers"]).layers)
+cli.add_command(__import__(f"{__package__}.export_cli", fromlist=["export"]).export)
