@@ -85,8 +85,8 @@ def _timeout() -> int:
 def snapshot() -> Response:
     from geoprocessing import export
 
-    settings = _settings()
-    return stream(lambda fh: export.export_gpkg(settings, fh, timeout_ms=_timeout()),
+    settings, timeout = _settings(), _timeout()  # read here: the writer thread has no app context
+    return stream(lambda fh: export.export_gpkg(settings, fh, timeout_ms=timeout),
                   f"laguna-snapshot-{date.today().isoformat()}.gpkg", GPKG)
 
 
