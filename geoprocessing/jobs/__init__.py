@@ -14,7 +14,12 @@ from .base import Inputs, Job
 __all__ = ["Inputs", "Job", "register", "get", "all_jobs", "ordered"]
 
 # Modules that register jobs when imported (each job module adds itself here).
-MODULES: list[str] = []
+MODULES: list[str] = [
+    "geoprocessing.metrics.land_cover",
+    "geoprocessing.metrics.raster_stats",
+    "geoprocessing.metrics.salt_marsh",
+    "geoprocessing.metrics.flood",
+]
 
 _REGISTRY: dict[str, Job] = {}
 _loaded = False
