@@ -94,3 +94,67 @@ def land_cover(path: Path, resolution: float, seed: int = 7) -> Path:
                       window=rasterio.windows.Window(0, r0, width, len(rows)))
     tmp.rename(path)
     return path
+
+
+def bench_store(resolution: float, home: Path):
+    """Settings of a store holding the synthetic zones and land cover at ``resolution``.
+
+    The store is the database ``laguna_bench`` of the embedded cluster (created and migrated
+    on first use, its zones and rasters replaced each time): the benchmark never touches
+    the project's own data.
+    """
+    import psycopg
+
+    from geoprocessing.config import load_settings
+    from geoprocessing.store import admin
+    from geoprocessing.store.connect import cluster
+
+    base = load_settings(database_url=None, home=home)
+    admin.start(base)
+    admin_url = cluster(base).url("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'laguna_bench'").fetchone():
+            conn.execute("CREATE DATABASE laguna_bench")
+    settings = load_settings(database_url=admin_url.rsplit("/", 1)[0] + "/laguna_bench", home=home)
+    admin.migrate(settings)
+    raster = land_cover(home / "var" / "bench" / f"lc_{resolution:g}m.tif", resolution)
+    import hashlib
+
+    import rasterio
+
+    with rasterio.open(raster) as ds:
+        width, height = ds.width, ds.height
+    digest = hashlib.sha256()
+    with open(raster, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    checksum = digest.hexdigest()
+    x0, y0, x1, y1 = EXTENT
+    with psycopg.connect(settings.database_url, autocommit=True) as conn, conn.transaction():
+        conn.execute("DELETE FROM laguna.indicator_values")
+        conn.execute("DELETE FROM laguna.job_run_inputs")
+        conn.execute("DELETE FROM laguna.job_runs")
+        conn.execute("DELETE FROM laguna.zones")
+        conn.execute("DELETE FROM laguna.layers")
+        layer_id = conn.execute(
+            "INSERT INTO laguna.layers (name, kind, title_it, title_en, licence, illustrative, legend) "
+            "VALUES ('land_cover', 'raster', 'Copertura del suolo (sintetica)', "
+            "'Land cover (synthetic)', 'CC BY 4.0', true, %s) RETURNING id",
+            ('[' + ",".join(f'{{"value": {v}}}' for v in range(1, 9)) + ']',)).fetchone()[0]
+        version_id = conn.execute(
+            "INSERT INTO laguna.layer_versions (layer_id, version, source_name, source_format, "
+            "source_checksum) VALUES (%s, 1, %s, 'GTiff', %s) RETURNING id",
+            (layer_id, raster.name, checksum)).fetchone()[0]
+        conn.execute(
+            "INSERT INTO laguna.raster_assets (layer_id, layer_version_id, acquired, path, checksum, "
+            "crs_epsg, width, height, band_count, resolution, dtype, nodata, footprint) VALUES "
+            "(%s, %s, '2024-06-01', %s, %s, 7792, %s, %s, 1, %s, 'uint8', 0, "
+            "ST_MakeEnvelope(%s, %s, %s, %s, 7792))",
+            (layer_id, version_id, str(raster.relative_to(home / "var")), checksum, width, height,
+             resolution, x0, y0, x1, y1))
+        for z in zones():
+            conn.execute(
+                "INSERT INTO laguna.zones (site_id, kind, code, name_it, name_en, status, illustrative, geom) "
+                "VALUES ((SELECT id FROM laguna.sites), %s, %s, %s, %s, 'approved', true, "
+                "ST_GeomFromWKB(%s, 7792))", (z["kind"], z["code"], z["code"], z["code"], z["geom"].wkb))
+    return settings

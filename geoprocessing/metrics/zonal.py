@@ -84,14 +84,17 @@ class Grid:
 
 
 def windows(grid: Grid, rows: tuple[int, int], cols: tuple[int, int],
-            task_cells: int = TASK_CELLS) -> list[tuple[int, int]]:
-    """Row ranges of whole block rows covering ``rows``, each about ``task_cells`` cells."""
+            task_cells: int | None = None) -> list[tuple[int, int]]:
+    """Row ranges covering ``rows``, each about ``task_cells`` cells, of whole block rows
+    unless a block row alone is far larger."""
+    task_cells = task_cells or TASK_CELLS
     r0, r1 = rows
     width = max(1, cols[1] - cols[0])
     rows = max(1, task_cells // width)
-    if rows >= grid.block_rows:   # whole block rows: no block is decompressed twice
-        step = rows // grid.block_rows * grid.block_rows
-        start = (r0 // grid.block_rows) * grid.block_rows
+    block = grid.block_rows
+    if block * width <= 4 * task_cells:  # whole block rows: no block is decompressed twice
+        step = max(1, rows // block) * block
+        start = (r0 // block) * block
     else:
         step, start = rows, r0
     out = []
@@ -552,22 +555,21 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
             hist.append((bz, bp, d))
     out: dict[str, Any] = {"w": w, "s": s, "min": lo, "max": hi}
     if histogram:
-        out["hist"] = _sum_triples(hist, 1 << PREFIX_BITS)
+        out["hist"] = _sum_triples(hist)
     return out
 
 
-def _sum_triples(parts, stride: int):
+def _sum_triples(parts):
     """Aggregate (zone, key, weight) triples: unique (zone, key) with summed weights."""
-    if not parts:
-        return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    zone = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    key = np.concatenate([p[1] for p in parts]).astype(np.uint64)
-    weight = np.concatenate([p[2] for p in parts])
+    zone = np.concatenate([np.zeros(0, np.int64), *(p[0] for p in parts)]).astype(np.int64)
+    key = np.concatenate([np.zeros(0, np.uint64), *(p[1] for p in parts)]).astype(np.uint64)
+    weight = np.concatenate([np.zeros(0), *(p[2] for p in parts)]).astype(np.float64)
+    if not len(zone):
+        return zone, key, weight
     order = np.lexsort((key, zone))
     zone, key, weight = zone[order], key[order], weight[order]
-    new = np.r_[True, (zone[1:] != zone[:-1]) | (key[1:] != key[:-1])]
-    starts = np.flatnonzero(new)
-    return zone[starts], key[starts], np.add.reduceat(weight, starts) if len(weight) else weight
+    starts = np.flatnonzero(np.r_[True, (zone[1:] != zone[:-1]) | (key[1:] != key[:-1])])
+    return zone[starts], key[starts], np.add.reduceat(weight, starts)
 
 
 def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: int,
@@ -618,7 +620,7 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
         keep = zone_wants[bz, bp] if zone_wants is not None else \
             np.array([kk in set(targets[zz].tolist()) for zz, kk in zip(bz, bp, strict=True)], dtype=bool)
         parts.append((bz[keep], bk[keep], (p.cover - p.burned)[bok][keep]))
-    zone, key, weight = _sum_triples(parts, 1 << PREFIX_BITS)
+    zone, key, weight = _sum_triples(parts)
     return zone, key, weight, bits
 
 
@@ -743,7 +745,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     if not quantiles:
         return out
     # Pass 1 result: per zone, cumulative weight by key prefix -> the prefix holding each quantile.
-    hz, hk, hw = _sum_triples(hist, 1 << PREFIX_BITS)
+    hz, hk, hw = _sum_triples(hist)
     targets = [[np.zeros(0, np.int64) for _ in range(len(index))] for _, index in batches]
     below: dict[tuple[int, float], tuple[int, float]] = {}
     batch_of = {int(zi): (bi, k) for bi, (_, index) in enumerate(batches) for k, zi in enumerate(index)}
@@ -769,7 +771,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     for (bi, _, _), res in zip(items, map_(_candidates_task, items, shared), strict=True):
         cz, ck, cw, bits = res
         cand.append((batches[bi][1][cz], ck, cw))
-    cz, ck, cw = _sum_triples(cand, 0)
+    cz, ck, cw = _sum_triples(cand)
     cb = np.searchsorted(cz, np.arange(n + 1))
     shift = bits - PREFIX_BITS
     for q in quantiles:
