@@ -132,7 +132,14 @@ def doctor() -> None:
     sys.exit(0 if well else 1)
 
 
-# -- groups of other modules (one line each) ------------------------------------------------
+# -- command groups of the other modules (one line each) -------------------------------
+def _register() -> None:
+    from .jobs.cli import jobs
+
+    cli.add_command(jobs)
+
+
+_register()
 cli.add_command(__import__(f"{__package__}.layers_cli", fromlist=["layers"]).layers)
 cli.add_command(__import__(f"{__package__}.export_cli", fromlist=["export"]).export)
 cli.add_command(__import__(f"{__package__}.loaders.cli", fromlist=["register"]).register)

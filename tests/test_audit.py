@@ -25,7 +25,7 @@ def test_every_editable_table_has_the_audit_trigger(store_conn):
     audited = {r[0] for r in store_conn.execute(
         "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'laguna' AND t.tgname = 'audit_row'")}
+        "WHERE n.nspname = 'laguna' AND t.tgname LIKE 'audit%'")}
     assert tables - audited == set(NOT_AUDITED)
     assert audited <= tables
 
@@ -53,3 +53,16 @@ def test_without_a_named_user_the_database_user_is_recorded(store_conn):
                        "VALUES ('fesr', 'FESR', 'ERDF', 'eu')")
     who = store_conn.execute("SELECT changed_by FROM audit.log WHERE new_row->>'code' = 'fesr'").fetchone()
     assert who == (store_conn.execute("SELECT session_user").fetchone()[0],)
+
+
+def test_computed_values_are_not_audited_but_entered_ones_are(store_conn):
+    store_conn.execute("INSERT INTO laguna.job_runs (id, job_name, status, code_version, started_at, finished_at) "
+                       "VALUES (990001, 'j', 'succeeded', 'v', now(), now())")
+    ind = store_conn.execute("SELECT id FROM laguna.indicators WHERE code = 'LAND_TAKE'").fetchone()[0]
+    store_conn.execute("INSERT INTO laguna.indicator_values (indicator_id, period, value, job_run_id) "
+                       "VALUES (%s, '2024', 1, 990001)", (ind,))
+    store_conn.execute("INSERT INTO laguna.indicator_values (indicator_id, period, value, entered_by, "
+                       "entered_at) VALUES (%s, '2023', 2, 'ana', now())", (ind,))
+    logged = store_conn.execute("SELECT new_row->>'period' FROM audit.log "
+                                "WHERE table_name = 'laguna.indicator_values'").fetchall()
+    assert logged == [("2023",)]
