@@ -66,3 +66,26 @@ def store(ogc_db) -> Iterator[psycopg.Connection]:
     """A connection to the fixture store, to count what the API should return."""
     with psycopg.connect(ogc_db) as conn:
         yield conn
+
+
+@pytest.fixture(scope="session")
+def sample_settings(cluster_url, template_db, tmp_path_factory):
+    """A store holding the illustrative sample data (at 50 m) and the land-cover jobs' values,
+    loaded with the commands a user runs: laguna sample load, laguna jobs run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    home = tmp_path_factory.mktemp("sample-home")
+    name = _clone(cluster_url, template_db)
+    url = _db_url(name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAGUNA_")}
+    env |= {"LAGUNA_DATABASE_URL": url, "LAGUNA_HOME": str(home)}
+    laguna = str(Path(sys.executable).with_name("laguna"))
+    for args in (["sample", "load", "--resolution", "50"],
+                 ["jobs", "run", "land_cover_composition"], ["jobs", "run", "land_cover_change"]):
+        done = subprocess.run([laguna, *args], capture_output=True, text=True, env=env, timeout=900)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+    yield load_settings(database_url=url, home=home)
+    _drop(cluster_url, name)

@@ -1,5 +1,5 @@
-"""Every notebook runs top to bottom with nbclient (against the fixture store) and is
-committed without outputs."""
+"""Every notebook runs top to bottom with nbclient, against the sample data and against the
+fixture store, and is committed without outputs."""
 
 from __future__ import annotations
 
@@ -29,10 +29,14 @@ def test_notebook_is_committed_without_outputs(path):
     assert headings[0].startswith("# ") and all(h.startswith("#") for h in headings)
 
 
+@pytest.mark.parametrize("store", ["sample", "fixture"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom(path, ogc_settings, monkeypatch, tmp_path):
-    monkeypatch.setenv("LAGUNA_DATABASE_URL", ogc_settings.database_url)
-    monkeypatch.setenv("LAGUNA_HOME", str(ogc_settings.home))
+def test_notebook_runs_top_to_bottom(path, store, request, monkeypatch, tmp_path):
+    # the illustrative sample data (loaded and computed by the CLI), and the small fixture
+    # store whose land-cover change values come from exactextract
+    settings = request.getfixturevalue("sample_settings" if store == "sample" else "ogc_settings")
+    monkeypatch.setenv("LAGUNA_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LAGUNA_HOME", str(settings.home))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.delenv("OGC_API_URL", raising=False)
     get_settings.cache_clear()
