@@ -113,7 +113,7 @@ def test_schemathesis_finds_no_server_error(live_server, tmp_path):
     result = subprocess.run(
         [str(exe), "run", f"{live_server}/api?f=json", "--checks", "not_a_server_error",
          "--max-examples", "8", "--phases", "examples,coverage,fuzzing", "--seed", "394",
-         "--workers", "2", "--request-timeout", "30", "--no-shrink",
+         "--workers", "1", "--request-timeout", "60", "--no-shrink",
          "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=900, cwd=tmp_path,
         env={**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"})
