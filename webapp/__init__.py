@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.url_map.strict_slashes = False
 
     from . import db, errors, i18n, labels
+    from .ogc import bp as ogc_bp
     from .views import BLUEPRINTS
 
     db.init_app(app)
@@ -35,4 +36,5 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.jinja_env.globals["labels"] = labels.all_labels
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(ogc_bp, url_prefix="/ogc")
     return app

@@ -15,6 +15,10 @@ __all__ = ["Inputs", "Job", "register", "get", "all_jobs", "ordered"]
 
 # Modules that register jobs when imported (each job module adds itself here).
 MODULES: list[str] = [
+    "geoprocessing.metrics.land_cover",
+    "geoprocessing.metrics.raster_stats",
+    "geoprocessing.metrics.salt_marsh",
+    "geoprocessing.metrics.flood",
     "geoprocessing.metrics.water_jobs",
     "geoprocessing.metrics.pressure_job",
     "geoprocessing.metrics.plan_job",
