@@ -30,7 +30,7 @@ PLAN = {"code": "PG-2024-2030",
 # code, title it, title en, UNESCO factors, indicators, action plans (code: it, en)
 CHALLENGES = [
     ("S1", "Governance e gestione integrata del sito", "Governance and integrated site management",
-     ["13.3", "13.8"], ["PLAN_PROJECTS", "PLAN_BUDGET_SPENT_SHARE", "PLAN_FUNDING"],
+     ["13.3", "13.8"], ["PLAN_PROJECTS", "PLAN_BUDGET", "PLAN_BUDGET_SPENT_SHARE", "PLAN_FUNDING"],
      {"1": ("Coordinamento del Comitato di Pilotaggio", "Coordinating the Steering Committee"),
       "2": ("Monitoraggio e rapporti periodici", "Monitoring and periodic reporting"),
       "3": ("Conoscenza, educazione e comunicazione", "Knowledge, education and communication")}),
@@ -216,7 +216,7 @@ TARGETS = {
 CHALLENGE_ONLY = {"LAND_COVER_AREA": "S3", "LAND_COVER_SHARE": "S3", "LAND_COVER_CHANGE": "S3",
                   "ELEVATION_STATS": "S3", "NDVI_STATS": "S3", "SALT_MARSH_AREA": "S3",
                   "FLOOD_LAND_SHARE": "S4", "FLOOD_ASSETS_EXPOSED": "S4", "PLAN_PROJECTS": "S1",
-                  "PLAN_FUNDING": "S1"}
+                  "PLAN_BUDGET": "S1", "PLAN_FUNDING": "S1"}
 
 
 def _geometry(model: Model, where: str | None):
