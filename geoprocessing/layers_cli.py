@@ -76,7 +76,7 @@ def layers_show(name: str) -> None:
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--layer", "layer", required=True, help="Layer name (layers/NAME.toml) or a layer file.")
 @click.option("--crs", help="CRS of the data when the file has none (or a wrong one), e.g. EPSG:3003.")
-@click.option("--encoding", help="Text encoding of a shapefile without .cpg or of a CSV (e.g. cp1252).")
+@click.option("--encoding", help="Text encoding of a shapefile (wins over its .cpg, with a warning) or a CSV, e.g. cp1252.")
 @click.option("--as-zones", "as_zones", metavar="KIND", help="Also make zones of this kind (versioned).")
 @click.option("--source-layer", help="Layer (or member) of a multi-layer file or zip to read.")
 @click.option("--date", "acquired", metavar="YYYY-MM-DD",

@@ -171,16 +171,20 @@ def _clean(label: str, start: int, wkb_array: pa.Array, layer: LayerDef,
     if bad.any():
         raise _refuse(label, positions[owner[np.flatnonzero(bad)[0]]],
                       "has a coordinate that is not a number (NaN or infinite)")
-    del coords, owner
+    first_xy = coords[np.r_[0, np.flatnonzero(np.diff(owner)) + 1]]  # where each one starts
     changed = np.zeros(g.size, bool)
     hz, hm = wkb_dimensions(wkb_array)
     _dimension(label, positions, g, changed, layer.z, hz[keep], hm[keep])
-    original = g
     if reproj.transformer is not None:
-        g = reproj.apply(g, include_z=layer.z == "keep")
+        if layer.z == "keep":
+            g = reproj.apply(g, include_z=True)
+        else:  # reuse the coordinates read above: one pass through pyproj, set in place
+            x, y = reproj.transformer.transform(coords[:, 0], coords[:, 1])
+            g = shapely.set_coordinates(g, np.column_stack([x, y]))
         changed[:] = True
+    del coords, owner
     bounds = shapely.bounds(g)
-    extent.check(label, positions, original, bounds, reproj, layer.wide_extent)
+    extent.check(label, positions, first_xy, bounds, reproj, layer.wide_extent)
     repaired = _repair(label, positions, g, changed, layer)
     _conform(label, positions, g, changed, layer.geometry_type)
     if changed.any():

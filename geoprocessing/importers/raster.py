@@ -188,7 +188,7 @@ def convert(layer: LayerDef, source: Source, *, var_dir: Path, srid: int, crs: s
             footprint = _footprint(tuple(src.bounds), reproj.source, srid)
             lonlat = _footprint(tuple(src.bounds), reproj.source, 4326)
             corners = shapely.get_coordinates(lonlat)
-            extent.check(label, np.zeros(1, np.int64), np.array([shapely.Point(src.bounds[0], src.bounds[1])]),
+            extent.check(label, np.zeros(1, np.int64), np.array([[src.bounds[0], src.bounds[1]]]),
                          np.array([[corners[:, 0].min(), corners[:, 1].min(),
                                     corners[:, 0].max(), corners[:, 1].max()]]),
                          extent.Reprojection(reproj.source, 4326, None), layer.wide_extent)

@@ -25,7 +25,7 @@ from ..errors import InvalidInput
 from . import attributes, extent, geometry, load, readers
 from .sources import Source
 
-BATCH_SIZE = 16_384  # features per batch: big enough to amortise, small enough for memory
+BATCH_SIZE = 8_192  # features per batch: amortises the per-batch work, keeps memory small
 QUEUE_DEPTH = 2  # encoded batches waiting for the COPY
 WORKERS = min(2, os.cpu_count() or 1)  # threads checking batches
 
