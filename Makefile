@@ -20,6 +20,9 @@ SYSTEM_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin chromium poppl
 demo: setup
 	$(LAGUNA) db start
 	$(LAGUNA) db migrate
+	$(LAGUNA) sample load
+	$(LAGUNA) jobs run --all
+	$(LAGUNA) tiles prepare --all
 	@echo "Opening the map viewer on http://127.0.0.1:5000 (Ctrl-C to stop; 'make demo' again resumes)."
 	$(LAGUNA) serve --host 127.0.0.1 --port 5000
 
