@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     language: Literal["it", "en"] = Field("it", description="Default interface language.")
     secret_key: str = Field("laguna-local", description="Flask secret key (set it in production).")
     user: str | None = Field(None, description="Name recorded in the audit log for CLI edits.")
+    basemap_url: str = Field("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                             description="Online basemap tile URL of the map viewer ('' for none).")
+    basemap_attribution: str = Field("© OpenStreetMap contributors",
+                                     description="Attribution shown with the online basemap.")
 
     @field_validator("storage_crs")
     @classmethod

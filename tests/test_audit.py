@@ -16,6 +16,7 @@ NOT_AUDITED = {
     "job_run_inputs": "part of the job run record",
     "indicator_evaluations": "computed by a job run, which they reference",
     "report_job_runs": "part of the report snapshot",
+    "tile_overviews": "derived from a layer version by 'laguna tiles prepare'",
 }
 
 

@@ -1,6 +1,13 @@
-"""The map viewer and web API: a Flask application over :mod:`geoprocessing`."""
+"""The map viewer and web API: a Flask application over :mod:`geoprocessing`.
+
+``create_app`` builds the app: settings, the connection pool, languages, error handling
+and one blueprint per area (``views.BLUEPRINTS``). Another package mounts itself with one
+line, e.g. ``app.register_blueprint(ogc.bp, url_prefix="/ogc")`` (``/ogc`` is kept free).
+"""
 
 from __future__ import annotations
+
+import atexit
 
 from flask import Flask
 
@@ -12,10 +19,20 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app = Flask(__name__)
     app.config["LAGUNA"] = settings or get_settings()
     app.config["SECRET_KEY"] = app.config["LAGUNA"].secret_key
+    app.config["JSON_SORT_KEYS"] = False
     if test_config:
         app.config.update(test_config)
+    app.jinja_env.autoescape = True  # every template, whatever its file name
+    app.url_map.strict_slashes = False
 
-    from . import home
+    from . import db, errors, i18n, labels
+    from .views import BLUEPRINTS
 
-    app.register_blueprint(home.bp)
+    db.init_app(app)
+    atexit.register(db.close, app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals["labels"] = labels.all_labels
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

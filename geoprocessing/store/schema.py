@@ -262,6 +262,11 @@ def metadata(srid: int) -> MetaData:
           Column("country", CHAR(2)), Column("start_date", Date), Column("end_date", Date),
           *_bilingual("description"), _text("url"), _flag(), _geom("geom", "POINT", 4326),
           schema=L)
+    # 0011_webapp.sql: density overviews of large layers for vector tiles
+    Table("tile_overviews", md,
+          Column("layer_id", Integer, ForeignKey("laguna.layers.id"), primary_key=True),
+          *(Column(c, Integer, primary_key=True) for c in ("layer_version", "z", "cx", "cy")),
+          Column("n", Integer, nullable=False), schema=L)
     return md
 
 

@@ -1,0 +1,224 @@
+"""Every page through Flask's test client: status, content, language, escaping."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import XSS
+
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def assert_no_raw_xss(html: str) -> None:
+    assert XSS not in html
+    assert "<img" not in html  # the viewer shows no images in its HTML at all
+
+
+def assert_offline(html: str) -> None:
+    """Every script and style sheet the page links is served by the app itself."""
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links
+    assert [u for u in links if u.startswith(("http:", "https:", "//"))] == []
+
+
+def test_home_map_page(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.text
+    assert_offline(html)
+    assert_no_raw_xss(html)
+    assert "/static/vendor/leaflet@1.9.3/dist/leaflet.js" in html
+    for needle in ("laguna.dataLayer", "laguna.legend", "laguna.search", "L.control.layers",
+                   "L.Control.MousePosition", "L.control.scale", "L.Control.Measure",
+                   "L.control.fullscreen", "laguna.banner", "/tiles/raster/land_cover/"):
+        assert needle in html, needle
+    # Italian by default: layer titles from the catalogue's *_it columns
+    assert "Beni culturali" in html and "Isole" in html and "Legenda" in html
+    assert '<html lang="it">' in html
+    # the big layer goes to vector tiles, the small ones to GeoJSON
+    assert "/tiles/vector/big_points/{z}/{x}/{y}.mvt" in html
+    assert "/api/layers/heritage_assets/features" in html
+
+
+def test_online_basemap_is_optional(app, webapp_store):
+    from webapp import create_app, db
+
+    settings, _ = webapp_store
+    online = create_app(settings.model_copy(update={"basemap_url": "https://tiles.example/{z}/{x}/{y}.png"}))
+    try:
+        html = online.test_client().get("/").text
+    finally:
+        db.close(online)
+    assert "https://tiles.example/{z}/{x}/{y}.png" in html  # offered, never required
+    assert "OpenStreetMap (in rete)" in html and "Nessuna mappa di base" in html
+    offline = app.test_client().get("/").text
+    assert "tiles.example" not in offline and "openstreetmap" not in offline
+
+
+def test_english_via_parameter_and_cookie(client):
+    r = client.get("/?lang=en")
+    assert '<html lang="en">' in r.text
+    assert "Heritage assets" in r.text and "Islands" in r.text and "Legend" in r.text
+    assert "lang=en" in r.headers["Set-Cookie"]
+    again = client.get("/zones/")
+    assert '<html lang="en">' in again.text and "Zones" in again.text
+    back = client.get("/zones/?lang=it")
+    assert '<html lang="it">' in back.text and "Zone" in back.text
+
+
+def test_unknown_language_falls_back_to_italian(client):
+    r = client.get("/?lang=xx")
+    assert r.status_code == 200 and '<html lang="it">' in r.text
+
+
+def test_indicator_list_shows_traffic_lights(client):
+    r = client.get("/indicators/")
+    assert r.status_code == 200
+    row = re.search(r'<tr>\s*<td><a href="/indicators/SALT_MARSH_AREA">.*?</tr>', r.text, re.S).group(0)
+    assert "Estensione delle barene" in row
+    assert "laguna-status-green" in row and "laguna-status-red" in row
+
+
+def test_indicator_page_has_chart_with_baseline_and_target_and_provenance(client, ids):
+    r = client.get("/indicators/SALT_MARSH_AREA")
+    assert r.status_code == 200
+    html = r.text
+    assert "<svg" in html
+    assert "Valore di base (2012)" in html and "Obiettivo (2030)" in html  # chart legend
+    assert "Bacino di Lido" in html and "Bacino di Malamocco" in html
+    # every value links to the run that computed it, and the run's input layer version
+    assert f'href="/runs/{ids["marsh_run"]}"' in html
+    assert "salt_marshes v1" in " ".join(html.split())
+    assert html.count(f'/runs/{ids["marsh_run"]}') >= 6
+
+
+def test_indicator_page_filters_one_zone(client, ids):
+    r = client.get(f"/indicators/SALT_MARSH_AREA?zone={ids['lido']}")
+    values = r.text.split('id="values"')[1]
+    assert "Bacino di Lido" in values and "Bacino di Malamocco" not in values
+
+
+def test_entered_value_shows_who_and_source(client):
+    html = client.get("/indicators/TOURIST_ARRIVALS").text
+    assert "maria@ufficio-unesco" in html and "annuario del turismo" in html
+
+
+def test_indicator_page_unknown_and_bad_input(client):
+    r = client.get("/indicators/NOPE")
+    assert r.status_code == 404 and "NOPE" in r.text
+    r = client.get("/indicators/SALT_MARSH_AREA?category=nonexistent")
+    assert r.status_code == 400 and "nonexistent" in r.text
+
+
+def test_indicator_map_embeds_values_by_period(client):
+    r = client.get("/indicators/map?indicator=SALT_MARSH_AREA&kind=basin")
+    assert r.status_code == 200
+    html = r.text
+    assert "laguna[\"indicatorMap\"]" in html
+    assert '"periods": ["2012", "2018", "2024"]' in html
+    assert '"values": {"2012": 100, "2018": 110, "2024": 118}' in html
+    assert_no_raw_xss(html)
+    r = client.get("/indicators/map?indicator=SALT_MARSH_AREA&period=1999")
+    assert r.status_code == 400 and "1999" in r.text
+
+
+def test_indicator_map_for_a_station_indicator(client):
+    html = client.get("/indicators/map?indicator=HIGH_WATER_EVENTS_110").text
+    assert "Punta della Salute" in html and '"station"' not in html.split("<script>")[0]
+
+
+def test_plan_map_filters(client, ids):
+    html = client.get("/plan/").text
+    assert "Restauro delle barene di Burano" in html and "Piano delle acque" in html
+    assert ESCAPED in html
+    assert_no_raw_xss(html)
+    assert "senza localizzazione" in html  # the water plan has no location
+    only = client.get("/plan/?challenge=S2").text.split('id="project-list"')[1]
+    assert ESCAPED in only and "Burano" not in only
+    by_status = client.get("/plan/?status=ongoing").text.split('id="project-list"')[1]
+    assert "Burano" in by_status and "Piano delle acque" not in by_status
+    by_body = client.get("/plan/?lead_body=provveditorato").text.split('id="project-list"')[1]
+    assert "Piano delle acque" in by_body and "Burano" not in by_body
+    by_funding = client.get("/plan/?funding=law77").text.split('id="project-list"')[1]
+    assert "Burano" in by_funding and "Piano delle acque" not in by_funding
+    assert client.get("/plan/?status=maybe").status_code == 400
+    assert "markercluster" in html
+
+
+def test_project_page(client, ids):
+    html = client.get(f"/projects/{ids['project_burano']}").text
+    assert "Restauro delle barene di Burano" in html
+    assert "1.250.000 €" in html  # Italian number format
+    assert "Legge 77/2006" in html and "Provveditorato OO.PP." in html
+    assert f'href="/zones/{ids["burano"]}"' in html
+    assert "laguna.dataLayer" in html  # the location map
+    xss = client.get(f"/projects/{ids['project_xss']}").text
+    assert ESCAPED in xss
+    assert_no_raw_xss(xss)
+    nogeom = client.get(f"/projects/{ids['project_nogeom']}").text
+    assert "Questo progetto non ha localizzazione." in nogeom
+    assert client.get("/projects/999999").status_code == 404
+
+
+def test_zone_pages(client, ids):
+    html = client.get(f"/zones/{ids['lido']}").text
+    assert "Bacino di Lido" in html and "Estensione delle barene" in html
+    assert "laguna-status-green" in html
+    burano = client.get(f"/zones/{ids['burano']}").text
+    assert "Restauro delle barene di Burano" in burano  # linked project
+    xss = client.get(f"/zones/{ids['xss_island']}").text
+    assert ESCAPED in xss
+    assert_no_raw_xss(xss)
+    listing = client.get("/zones/").text
+    assert ESCAPED in listing and "Cannaregio" in listing
+    assert_no_raw_xss(listing)
+    old = client.get(f"/zones/{ids['property_old']}").text
+    assert "sostituita" in old
+    assert client.get("/zones/999999").status_code == 404
+
+
+def test_flood_map(client, ids):
+    html = client.get("/flood/?level=140").text
+    assert "+140 cm" in html
+    table = html.split('id="flood-table"')[1]
+    # zones ordered by share: the odd island (85 %), Burano (40 %), Murano (25 %)
+    assert table.index(ESCAPED) < table.index("Burano") < table.index("Murano")
+    assert "2 beni culturali esposti a questo livello" in html  # HA1 and HA3 in the run summary
+    assert_no_raw_xss(html)
+    assert client.get("/flood/?level=100").status_code == 400
+    assert "1 beni culturali esposti" in client.get("/flood/?level=110").text
+
+
+def test_change_map(client):
+    html = client.get("/change/").text
+    assert "/tiles/change/land_cover/2012-06-01/2024-06-01/{z}/{x}/{y}.png" in html
+    assert "Rilievi delle barene a confronto: 2012 e 2024." in html
+    # 2012: 100 ha + 25 ha of marsh; 2024: 36 ha of the first kept, nothing new
+    assert '"properties": {"change": "lost", "ha": 89.0}' in html
+    assert '"properties": {"change": "kept", "ha": 36.0}' in html
+    table = html.split('id="transitions"')[1]
+    assert "barene" in table and "acque lagunari" in table and "31,2" in table
+    assert "2&gt;2" not in table  # a class kept is not a transition
+    r = client.get("/change/?from=2024-06-01&to=2012-06-01")
+    assert r.status_code == 400
+    r = client.get("/change/?from=2013-01-01")
+    assert r.status_code == 400 and "2012-06-01" in r.text
+
+
+def test_job_run_pages(client, ids):
+    html = client.get(f"/runs/{ids['marsh_run']}").text
+    assert "salt_marsh" in html and "salt_marshes" in html  # its input layer
+    assert "SALT_MARSH_AREA" in html or "Estensione delle barene" in html
+    flood = client.get(f"/runs/{ids['flood_run']}").text
+    assert "exposed_assets" in flood  # the summary, shown as JSON text
+    listing = client.get("/runs/").text
+    assert "flood_exposure" in listing and "land_cover_change" in listing
+    assert client.get("/runs/999999").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/zones/abc"])
+def test_unknown_pages_are_html_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 and "text/html" in r.content_type and "Errore 404" in r.text

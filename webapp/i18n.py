@@ -1,0 +1,63 @@
+"""Italian first, English too: the interface language and the store's it/en columns.
+
+The language comes from ``?lang=`` (remembered in a cookie), else the cookie, else
+``LAGUNA_LANGUAGE``. Messages of the interface are translated with Flask-Babel (English
+message ids, Italian catalogue in ``translations/``); names that live in the store are
+read from their ``*_it`` / ``*_en`` columns with :func:`loc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, format_decimal, get_locale
+
+LANGUAGES = ("it", "en")
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    remembered = request.cookies.get(COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return current_app.config["LAGUNA"].language
+
+
+def lang() -> str:
+    """The current request's language code, ``it`` or ``en``."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else "it"
+
+
+def loc(row: Mapping, stem: str, default: str = "") -> str:
+    """``row[stem_<lang>]``, falling back to the other language when it is empty."""
+    first = lang()
+    for code in (first, *(c for c in LANGUAGES if c != first)):
+        value = row.get(f"{stem}_{code}")
+        if value:
+            return value
+    return default
+
+
+def number(value, digits: int = 2) -> str:
+    """A number in the interface language's notation (``1.234,5`` / ``1,234.5``)."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0")
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.globals.update(loc=loc, lang=lang, number=number, LANGUAGES=LANGUAGES)
+
+    @app.after_request
+    def remember_language(response):
+        asked = request.args.get("lang")
+        if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True)
+        return response

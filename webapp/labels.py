@@ -1,0 +1,50 @@
+"""Words for the store's codes (statuses, kinds, trends), in the interface language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def zone_status() -> dict[str, str]:
+    return {"proposed": _("proposed"), "approved": _("approved"), "superseded": _("superseded")}
+
+
+def project_status() -> dict[str, str]:
+    return {"proposed": _("proposed"), "planned": _("planned"), "ongoing": _("ongoing"),
+            "completed": _("completed"), "suspended": _("suspended"),
+            "cancelled": _("cancelled")}
+
+
+def traffic_light() -> dict[str, str]:
+    return {"green": _("on track"), "amber": _("needs attention"), "red": _("off track"),
+            "unknown": _("not evaluated")}
+
+
+def trend() -> dict[str, str]:
+    return {"improving": _("improving"), "stable": _("stable"), "worsening": _("worsening"),
+            "unknown": _("unknown")}
+
+
+def indicator_kind() -> dict[str, str]:
+    return {"state": _("state"), "pressure": _("pressure"), "result": _("result")}
+
+
+def station_kind() -> dict[str, str]:
+    return {"tide_gauge": _("tide gauge"), "water_quality": _("water quality"),
+            "meteo": _("weather"), "other": _("other")}
+
+
+def run_status() -> dict[str, str]:
+    return {"running": _("running"), "succeeded": _("succeeded"), "failed": _("failed")}
+
+
+def flood_change() -> dict[str, str]:
+    return {"lost": _("lost"), "gained": _("gained"), "kept": _("kept")}
+
+
+def all_labels() -> dict[str, dict[str, str]]:
+    """Every table, for templates."""
+    return {"zone_status": zone_status(), "project_status": project_status(),
+            "traffic_light": traffic_light(), "trend": trend(),
+            "indicator_kind": indicator_kind(), "station_kind": station_kind(),
+            "run_status": run_status(), "change": flood_change()}

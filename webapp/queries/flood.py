@@ -1,0 +1,116 @@
+"""Flood exposure at a tide level, as the flood_exposure job left it.
+
+The job writes, per zone and tide level (category '80', '110', '140', '187', in cm above
+the Punta della Salute datum), FLOOD_LAND_SHARE (% of the zone's land below the level) and
+FLOOD_ASSETS_EXPOSED (heritage assets below it), and lists the exposed assets in its run's
+``summary``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import psycopg
+from psycopg import sql
+
+from . import geojson, one, rows
+
+LEVELS = ("80", "110", "140", "187")
+SHARE, ASSETS = "FLOOD_LAND_SHARE", "FLOOD_ASSETS_EXPOSED"
+ASSET_LAYER = "heritage_assets"
+
+
+def zone_kinds(conn: psycopg.Connection) -> list[dict]:
+    return rows(conn, """
+        SELECT z.kind, count(DISTINCT z.id) AS n FROM laguna.indicator_values v
+          JOIN laguna.indicators i ON i.id = v.indicator_id AND i.code = %s
+          JOIN laguna.zones z ON z.id = v.zone_id GROUP BY z.kind ORDER BY count(DISTINCT z.id) DESC""",
+                (SHARE,))
+
+
+def zones(conn: psycopg.Connection, level: str, kind: str, zoom: int | None = None) -> dict:
+    """Zones of ``kind`` with their latest share of land and count of assets below ``level``."""
+    query = sql.SQL("""
+        WITH share AS (
+            SELECT DISTINCT ON (v.zone_id) v.zone_id, v.period, v.value, v.job_run_id, v.illustrative
+              FROM laguna.indicator_values v JOIN laguna.indicators i ON i.id = v.indicator_id
+             WHERE i.code = %(share)s AND v.category = %(level)s AND v.zone_id IS NOT NULL
+             ORDER BY v.zone_id, v.period_start DESC),
+        assets AS (
+            SELECT DISTINCT ON (v.zone_id) v.zone_id, v.period, v.value
+              FROM laguna.indicator_values v JOIN laguna.indicators i ON i.id = v.indicator_id
+             WHERE i.code = %(assets)s AND v.category = %(level)s AND v.zone_id IS NOT NULL
+             ORDER BY v.zone_id, v.period_start DESC)
+        SELECT ST_AsGeoJSON(f.*, 'geom', 6) AS feature, f.job_run_id, f.illustrative FROM (
+            SELECT z.id, z.kind, z.code, z.name_it, z.name_en, share.period,
+                   round(share.value::numeric, 2) AS share, assets.value AS assets,
+                   share.job_run_id, share.illustrative, {geom} AS geom
+              FROM share JOIN laguna.zones z ON z.id = share.zone_id AND z.kind = %(kind)s
+              LEFT JOIN assets ON assets.zone_id = share.zone_id AND assets.period = share.period
+             ORDER BY z.code LIMIT 5000) f""").format(
+        geom=geojson.web_geometry(sql.SQL("z.geom"), zoom))
+    found = conn.execute(query, {"share": SHARE, "assets": ASSETS, "level": level,
+                                 "kind": kind}).fetchall()
+    runs = sorted({r[1] for r in found if r[1] is not None})
+    return {"geojson": '{"type":"FeatureCollection","features":['
+                       + ",".join(r[0] for r in found) + "]}",
+            "count": len(found), "runs": runs, "illustrative": any(r[2] for r in found)}
+
+
+def latest_run(conn: psycopg.Connection, run_ids: Iterable[int]) -> dict | None:
+    ids = list(run_ids)
+    if not ids:
+        return None
+    return one(conn, "SELECT id, job_name, finished_at, parameters, summary FROM laguna.job_runs "
+                     "WHERE id = ANY(%s) ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1",
+               (ids,))
+
+
+def exposed_ids(summary: dict, level: str) -> set[str] | None:
+    """Identifiers (asset_id or fid, as text) of the assets a run lists as exposed at
+    ``level``; None when the summary holds no list. Accepts a mapping level -> list, or a
+    list of assets each naming its level(s) or the lowest level that reaches it."""
+    if not isinstance(summary, dict):
+        return None
+    listing = summary.get("exposed_assets")
+    if listing is None and isinstance(summary.get("levels"), dict):
+        entry = summary["levels"].get(level) or summary["levels"].get(int(level))
+        listing = {level: entry.get("assets", [])} if isinstance(entry, dict) else None
+    if isinstance(listing, dict):
+        found = listing.get(level, listing.get(int(level)))
+        return None if found is None else {_ident(a) for a in found} - {None}
+    if isinstance(listing, list):
+        out = set()
+        for a in listing:
+            if not isinstance(a, dict):
+                continue
+            levels = a.get("levels")
+            lowest = a.get("min_level", a.get("level"))
+            hit = (str(int(level)) in {str(x) for x in levels} if isinstance(levels, list)
+                   else lowest is not None and float(lowest) <= float(level))
+            if hit:
+                out.add(_ident(a))
+        return out - {None}
+    return None
+
+
+def _ident(asset) -> str | None:
+    if isinstance(asset, dict):
+        for key in ("asset_id", "fid", "id"):
+            if asset.get(key) is not None:
+                return str(asset[key])
+        return None
+    return None if asset is None else str(asset)
+
+
+def assets(conn: psycopg.Connection, ids: set[str] | None, table: str, version: int) -> str:
+    """The heritage assets as GeoJSON points, each flagged ``exposed``."""
+    query = sql.SQL("""
+        SELECT ST_AsGeoJSON(f.*, 'geom', 6) FROM (
+            SELECT t.fid, t.asset_id, t.name, t.category,
+                   (t.asset_id::text = ANY(%(ids)s) OR t.fid::text = ANY(%(ids)s)) AS exposed,
+                   ST_Transform(t.geom, 4326) AS geom
+              FROM {table} t WHERE t.layer_version = %(version)s
+             ORDER BY t.fid LIMIT 20000) f""").format(table=sql.Identifier("layers", table))
+    found = conn.execute(query, {"ids": sorted(ids or ()), "version": version}).fetchall()
+    return '{"type":"FeatureCollection","features":[' + ",".join(r[0] for r in found) + "]}"
