@@ -14,7 +14,12 @@ from .base import Inputs, Job
 __all__ = ["Inputs", "Job", "register", "get", "all_jobs", "ordered"]
 
 # Modules that register jobs when imported (each job module adds itself here).
-MODULES: list[str] = []
+MODULES: list[str] = [
+    "geoprocessing.metrics.water_jobs",
+    "geoprocessing.metrics.pressure_job",
+    "geoprocessing.metrics.plan_job",
+    "geoprocessing.metrics.evaluation_job",
+]
 
 _REGISTRY: dict[str, Job] = {}
 _loaded = False
@@ -49,12 +54,17 @@ def get(name: str) -> Job:
         raise NotFound(f"There is no job named '{name}' (known jobs: {known}).") from None
 
 
+def _after(job: Job, pending: dict[str, Job]) -> set[str]:
+    """The jobs ``job`` runs after ("*" stands for every other job)."""
+    return set(pending) - {job.name} if "*" in job.after else set(job.after)
+
+
 def ordered(jobs: list[Job] | None = None) -> list[Job]:
     """Jobs in an order that runs each after the jobs it reads (``after``)."""
     pending = {j.name: j for j in (jobs if jobs is not None else all_jobs())}
     done: list[Job] = []
     while pending:
-        ready = [j for j in pending.values() if not (set(j.after) & set(pending))]
+        ready = [j for j in pending.values() if not (_after(j, pending) & set(pending))]
         if not ready:
             raise ValueError(f"jobs depend on each other in a cycle: {sorted(pending)}")
         for job in ready:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import psycopg
+
     from .context import JobContext
 
 
@@ -35,7 +37,11 @@ class Job:
     compute: Callable[[JobContext], None]
     inputs: Inputs = field(default_factory=Inputs)
     parameters: dict[str, Any] = field(default_factory=dict)  # defaults; --period/--zones override
-    # Jobs that read other jobs' values run after them in `laguna jobs run --all`.
+    # Jobs that read other jobs' values run after them in `laguna jobs run --all`
+    # ("*": after every other job).
     after: tuple[str, ...] = ()
     # Whether the job writes indicator values (False: writes only its own table, e.g. evaluations).
     writes_values: bool = True
+    # Optional: writes the job's own rows (e.g. from ``ctx.output``) inside the transaction
+    # that closes the run, after the values; returns how many rows it wrote.
+    write: Callable[[psycopg.Connection, JobContext], int] | None = None

@@ -34,9 +34,11 @@ def list_jobs() -> None:
 @click.option("--zones", "zone_kinds", metavar="KIND", multiple=True,
               help="Compute only for zones of this kind (repeatable).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler (or LAGUNA_DASK_SCHEDULER).")
+@click.option("--param", "param_items", metavar="KEY=VALUE", multiple=True,
+              help="Set a job parameter (repeatable; VALUE is read as JSON when it parses, else as text).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def run(names, run_all_jobs, period, zone_kinds, scheduler, quiet, as_json) -> None:
+def run(names, run_all_jobs, period, zone_kinds, scheduler, param_items, quiet, as_json) -> None:
     """Run the named jobs (or --all); exit non-zero if any failed."""
     from ..errors import InvalidInput
     from .runner import run_all
@@ -46,7 +48,7 @@ def run(names, run_all_jobs, period, zone_kinds, scheduler, quiet, as_json) -> N
     if period and not (len(period) == 4 and period.isdigit()):
         raise InvalidInput(f"--period must be a year such as 2024, not '{period}'.")
     results = run_all(get_settings(), list(names) or None, period=period, zone_kinds=tuple(zone_kinds),
-                      quiet=quiet or as_json, scheduler=scheduler)
+                      quiet=quiet or as_json, scheduler=scheduler, params=_params(param_items))
     if as_json:
         click.echo(json.dumps({"runs": [r.__dict__ for r in results]}, default=str, indent=2))
     else:
@@ -58,6 +60,21 @@ def run(names, run_all_jobs, period, zone_kinds, scheduler, quiet, as_json) -> N
     failed = [r for r in results if r.status != "succeeded"]
     if failed:
         sys.exit(65 if len(results) == 1 else 1)
+
+
+def _params(items: tuple[str, ...]) -> dict:
+    from ..errors import InvalidInput
+
+    params = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"--param takes KEY=VALUE, not '{item}'.")
+        try:
+            params[key.strip()] = json.loads(text)
+        except ValueError:
+            params[key.strip()] = text
+    return params
 
 
 @jobs.command("history")

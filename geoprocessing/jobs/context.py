@@ -45,6 +45,12 @@ class JobContext:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     illustrative: bool = False
+    # Set by a job whose run covers only some categories or stations of its indicators
+    # (e.g. one parameter choice): the runner then replaces only the values of these.
+    replace_categories: list[str] | None = None
+    replace_stations: list[int] | None = None
+    # What compute hands to the job's own ``write`` hook (jobs that write their own table).
+    output: Any = None
 
     # -- outputs ------------------------------------------------------------------------
     def emit(self, indicator: str, value: float, period: str, *, zone_id: int | None = None,
@@ -79,7 +85,8 @@ class JobContext:
         futures = self.client.map(fn, items, pure=False)
         from distributed import as_completed
 
-        for _ in self.progress(as_completed(futures), total=len(futures), desc=desc):
+        # the client is not the default one (set_as_default=False): hand its loop over
+        for _ in self.progress(as_completed(futures, loop=self.client.loop), total=len(futures), desc=desc):
             pass
         return self.client.gather(futures)
 

@@ -132,10 +132,15 @@ def _commit(conn: psycopg.Connection, ctx: JobContext) -> int:
                 "AND v.job_run_id IN (SELECT id FROM laguna.job_runs WHERE job_name = %(job)s) "
                 "AND (%(period)s::text IS NULL OR v.period LIKE %(period)s || '%%') "
                 "AND (%(kinds)s::text[] IS NULL OR v.zone_id IN "
-                "     (SELECT id FROM laguna.zones WHERE kind = ANY(%(kinds)s)))",
+                "     (SELECT id FROM laguna.zones WHERE kind = ANY(%(kinds)s))) "
+                "AND (%(categories)s::text[] IS NULL OR v.category = ANY(%(categories)s)) "
+                "AND (%(stations)s::int[] IS NULL OR v.station_id = ANY(%(stations)s))",
                 {"codes": list(ctx.job.indicators), "job": ctx.job.name,
-                 "period": params.get("period"), "kinds": params.get("zones")})
+                 "period": params.get("period"), "kinds": params.get("zones"),
+                 "categories": ctx.replace_categories, "stations": ctx.replace_stations})
             written = _insert_values(conn, ctx)
+        if ctx.job.write is not None:
+            written += ctx.job.write(conn, ctx)
         conn.execute("UPDATE laguna.job_runs SET status = 'succeeded', finished_at = clock_timestamp(), "
                      "rows_written = %s, summary = %s WHERE id = %s",
                      (written, json.dumps(ctx.summary, default=str), ctx.run_id))

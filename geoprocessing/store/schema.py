@@ -224,7 +224,7 @@ def metadata(srid: int) -> MetaData:
           Column("last_value", Double), Column("baseline_value", Double),
           Column("target_value", Double), Column("change_since_baseline", Double),
           Column("trend_slope_per_year", Double), Column("trend_p_value", Double),
-          _text("trend", False), schema=L)
+          _text("trend", False), _text("reason"), _flag(), schema=L)  # reason, flag: 0013_series
 
     # -- UNESCO, reports, cooperation
     Table("threat_assessments", md, _pk(), _fk("site_id", "laguna.sites.id", False),
