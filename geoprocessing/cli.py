@@ -140,3 +140,4 @@ def _register() -> None:
 
 
 _register()
+cli.add_command(__import__(f"{__package__}.report.cli", fromlist=["report"]).report)

@@ -35,4 +35,5 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.jinja_env.globals["labels"] = labels.all_labels
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(__import__("webapp.reports", fromlist=["bp"]).bp)
     return app
