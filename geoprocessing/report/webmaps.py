@@ -35,6 +35,7 @@ class InlineMap(folium.Map):
         kwargs.setdefault("tiles", None)
         kwargs.setdefault("control_scale", True)
         kwargs.setdefault("prefer_canvas", False)
+        kwargs.setdefault("zoom_snap", 0.25)  # fit the site closely, not to a whole zoom level
         super().__init__(**kwargs)
         self.default_js = []
         self.default_css = []

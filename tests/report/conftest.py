@@ -375,3 +375,12 @@ def built_it(report_store):
 
     settings, _ids = report_store
     return build.build_report(settings, period="2024", lang="it")
+
+
+@pytest.fixture
+def own_store(settings) -> tuple:
+    """(settings, ids): the fixture store in a database of the test's own, to change."""
+    with psycopg.connect(settings.database_url) as conn:
+        ids = build(conn, settings.var_dir)
+        conn.commit()
+    return settings, ids
