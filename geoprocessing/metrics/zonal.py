@@ -37,14 +37,17 @@ import numpy as np
 import shapely
 from affine import Affine
 
-# Cells processed at once inside a task: bounds the temporaries (about 20 bytes a cell).
-SUB_CELLS = 1 << 22
+# Cells processed at once inside a task: bounds the temporaries (8 to 16 MB each, which
+# malloc recycles; larger ones are fresh mappings that cost page faults every time).
+SUB_CELLS = 1 << 21
 # Cells read per task (a window of whole block rows): bounds a task's memory and sets the
 # number of tasks (about 200 for a 2e9-cell raster).
 TASK_CELLS = 1 << 24
 # Largest code space of one fill (mixed radix over layers); beyond it, zones are split
 # into several groups, each with its own fill. Bounds the code -> face lookup table.
 MAX_CODES = 1 << 22
+# Coverage fractions this close to 0 or 1 are 0 or 1 (float64 sums err by ~1e-15).
+SNAP = 1e-9
 # Zones per batch (tasks are batches x windows); one batch for the usual zone counts.
 BATCH_ZONES = 512
 
@@ -357,7 +360,9 @@ def boundary(z: Zones, sel: np.ndarray, r0: int, r1: int, c0: int, width: int) -
     before = np.where(starts > 0, run[starts - 1], 0.0)
     run -= np.repeat(before, np.diff(np.r_[starts, len(uk)]))
     cells = np.unique(base[is_cell] + col[is_cell])
-    cover = np.clip(run[np.searchsorted(uk, cells)], 0.0, 1.0)
+    cover = run[np.searchsorted(uk, cells)]
+    # Rounding leaves ~1e-15 on cells the outline only touches: snap to 0 and 1.
+    cover = np.where(cover < SNAP, 0.0, np.where(cover > 1 - SNAP, 1.0, cover))
     line = cells // stride
     return Boundary((line // h).astype(np.int64), (line % h).astype(np.int64),
                     (cells % stride).astype(np.int64), cover)
@@ -506,8 +511,7 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
     lo = np.full(n, np.inf)
     hi = np.full(n, -np.inf)
     hist = []
-    keys, bits = _keys(values)
-    shift = bits - PREFIX_BITS
+    shift = (64 if values.dtype == np.float64 else 32) - PREFIX_BITS
     for p in sweep(z, r0, h, c0, width, 1, sub_cells):
         v = values[p.rows].astype(np.float64, copy=False)
         ok = valid[p.rows]
@@ -539,7 +543,8 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
         np.minimum.at(lo, bz[some], bv[some])
         np.maximum.at(hi, bz[some], bv[some])
         if histogram:
-            prefix = (keys[p.rows] >> shift).astype(np.int64).reshape(-1)
+            # Keys per piece: whole-window temporaries would cost page faults every task.
+            prefix = (_keys(values[p.rows])[0] >> shift).astype(np.int64).reshape(-1)
             present = np.flatnonzero(np.bincount(prefix[flat_ok], minlength=1 << PREFIX_BITS))
             dense = np.zeros(1 << PREFIX_BITS, dtype=np.int64)
             dense[present] = np.arange(len(present))
@@ -577,7 +582,7 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
     """Pass 2 of the quantiles: the weights of each exact value whose key prefix is one of
     the zone's target prefixes (``targets[zone]``), as (zone, key, weight) triples."""
     h, width = values.shape
-    keys, bits = _keys(values)
+    bits = 64 if values.dtype == np.float64 else 32
     shift = bits - PREFIX_BITS
     wanted = np.zeros(1 << PREFIX_BITS, dtype=bool)
     for t in targets:
@@ -590,7 +595,7 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
     parts = []
     for p in sweep(z, r0, h, c0, width, 1, sub_cells):
         ok = valid[p.rows]
-        k = keys[p.rows]
+        k = _keys(values[p.rows])[0]
         prefix = (k >> shift).astype(np.int64)
         cand = ok & wanted[prefix]
         zs = p.group.zones
@@ -600,11 +605,17 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
             lengths = np.diff(np.r_[runs, ok.size])
             cell_face = np.repeat(run_face, lengths).reshape(ok.shape)[cand]
             ck = k[cand].astype(np.uint64)
-            # Aggregate (face, key) first: few distinct values per face in practice.
-            order = np.lexsort((ck, cell_face))
-            cf, ck = cell_face[order], ck[order]
-            new = np.flatnonzero(np.r_[True, (cf[1:] != cf[:-1]) | (ck[1:] != ck[:-1])])
-            cf, ck, cw = cf[new], ck[new], np.diff(np.r_[new, len(order)]).astype(np.float64)
+            # Aggregate (face, key) first: often few distinct values per face.
+            if bits == 32:
+                pair, cw = np.unique((cell_face.astype(np.uint64) << np.uint64(32)) | ck,
+                                     return_counts=True)
+                cf, ck = (pair >> np.uint64(32)).astype(np.int64), pair & np.uint64(0xFFFFFFFF)
+            else:
+                order = np.lexsort((ck, cell_face))
+                cf, ck = cell_face[order], ck[order]
+                new = np.flatnonzero(np.r_[True, (cf[1:] != cf[:-1]) | (ck[1:] != ck[:-1])])
+                cf, ck, cw = cf[new], ck[new], np.diff(np.r_[new, len(order)])
+            cw = cw.astype(np.float64)
             member = _member(np.asarray(p.faces.codes, dtype=np.int64), p.group)
             fi, zi = np.nonzero(member[cf])
             zone = zs[zi]
@@ -636,7 +647,7 @@ def local_map(fn, items, shared=None):
     return [fn(item, shared) for item in items]
 
 
-def _plan(geometries: Sequence, grid: Grid):
+def _plan(geometries: Sequence, grid: Grid, task_cells: int | None = None):
     geoms = np.asarray(geometries, dtype=object)
     batches = []
     rows = [grid.height, 0]
@@ -650,7 +661,8 @@ def _plan(geometries: Sequence, grid: Grid):
             cols = [min(cols[0], zb.cols[0]), max(cols[1], zb.cols[1])]
     if rows[1] <= rows[0] or cols[1] <= cols[0]:
         return batches, [], (0, 0)
-    items = [(bi, a, b) for bi in range(len(batches)) for a, b in windows(grid, tuple(rows), tuple(cols))]
+    items = [(bi, a, b) for bi in range(len(batches))
+             for a, b in windows(grid, tuple(rows), tuple(cols), task_cells)]
     return batches, items, tuple(cols)
 
 
@@ -720,7 +732,8 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     """
     map_ = mapper or local_map
     n = len(geometries)
-    batches, items, cols = _plan(geometries, grid)
+    # Continuous windows take about 8 times the bytes of class windows: smaller tasks.
+    batches, items, cols = _plan(geometries, grid, max(1, TASK_CELLS // 8))
     w, s = np.zeros(n), np.zeros(n)
     lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
     out: dict[Any, np.ndarray] = {}
