@@ -587,11 +587,10 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
     wanted = np.zeros(1 << PREFIX_BITS, dtype=bool)
     for t in targets:
         wanted[t] = True
-    zone_wants = np.zeros((z.n, 1 << PREFIX_BITS), dtype=bool) if z.n * (1 << PREFIX_BITS) <= 1 << 27 \
-        else None
-    if zone_wants is not None:
-        for zi, t in enumerate(targets):
-            zone_wants[zi, t] = True
+    # Which zone wants which prefix (zones x 65536 booleans: 32 MB at BATCH_ZONES).
+    zone_wants = np.zeros((z.n, 1 << PREFIX_BITS), dtype=bool)
+    for zi, t in enumerate(targets):
+        zone_wants[zi, t] = True
     parts = []
     for p in sweep(z, r0, h, c0, width, 1, sub_cells):
         ok = valid[p.rows]
@@ -620,16 +619,13 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
             fi, zi = np.nonzero(member[cf])
             zone = zs[zi]
             kp = (ck[fi] >> np.uint64(shift)).astype(np.int64)
-            keep = zone_wants[zone, kp] if zone_wants is not None else \
-                np.array([kk in set(targets[zz].tolist()) for zz, kk in zip(zone, kp, strict=True)],
-                         dtype=bool)
+            keep = zone_wants[zone, kp]
             parts.append((zone[keep], ck[fi][keep], cw[fi][keep]))
         bok = ok[p.row, p.col]
         bz = p.zone[bok]
         bk = k[p.row, p.col][bok].astype(np.uint64)
         bp = (bk >> np.uint64(shift)).astype(np.int64)
-        keep = zone_wants[bz, bp] if zone_wants is not None else \
-            np.array([kk in set(targets[zz].tolist()) for zz, kk in zip(bz, bp, strict=True)], dtype=bool)
+        keep = zone_wants[bz, bp]
         parts.append((bz[keep], bk[keep], (p.cover - p.burned)[bok][keep]))
     zone, key, weight = _sum_triples(parts)
     return zone, key, weight, bits
