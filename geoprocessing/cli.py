@@ -140,4 +140,11 @@ def _register() -> None:
 
 
 _register()
+cli.add_command(__import__(f"{__package__}.layers_cli", fromlist=["layers"]).layers)
+cli.add_command(__import__(f"{__package__}.export_cli", fromlist=["export"]).export)
+cli.add_command(__import__(f"{__package__}.loaders.cli", fromlist=["register"]).register)
+cli.add_command(__import__(f"{__package__}.loaders.cli", fromlist=["plan"]).plan)
+cli.add_command(__import__(f"{__package__}.loaders.cli", fromlist=["indicators"]).indicators)
+cli.add_command(__import__(f"{__package__}.loaders.cli", fromlist=["observations"]).observations)
+cli.add_command(__import__(f"{__package__}.sample.cli", fromlist=["sample"]).sample)
 cli.add_command(__import__(f"{__package__}.report.cli", fromlist=["report"]).report)

@@ -19,6 +19,10 @@ MODULES: list[str] = [
     "geoprocessing.metrics.pressure_job",
     "geoprocessing.metrics.plan_job",
     "geoprocessing.metrics.evaluation_job",
+    "geoprocessing.metrics.land_cover",
+    "geoprocessing.metrics.raster_stats",
+    "geoprocessing.metrics.salt_marsh",
+    "geoprocessing.metrics.flood",
 ]
 
 _REGISTRY: dict[str, Job] = {}

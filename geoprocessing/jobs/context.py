@@ -20,6 +20,8 @@ from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from .base import Job
 
+_NOTHING = object()
+
 
 @dataclass
 class Value:
@@ -78,15 +80,29 @@ class JobContext:
         return tqdm(iterable, total=total, desc=desc or self.job.name, file=sys.stderr,
                     disable=self.quiet or not sys.stderr.isatty(), leave=False)
 
-    def map(self, fn: Callable, items: list, *, desc: str | None = None) -> list:
-        """Apply ``fn`` to each item, in-process or on the Dask cluster; results in order."""
+    def map(self, fn: Callable, items: list, *, desc: str | None = None,
+            shared: Any = _NOTHING) -> list:
+        """Apply ``fn`` to each item, in-process or on the Dask cluster; results in order.
+
+        With ``shared``, calls ``fn(item, shared)``: on Dask the shared object (e.g. the
+        zones' geometry) is sent to every worker once instead of with every task.
+        """
         if self.client is None:
-            return [fn(item) for item in self.progress(items, total=len(items), desc=desc)]
-        futures = self.client.map(fn, items, pure=False)
+            bar = self.progress(items, total=len(items), desc=desc)
+            if shared is _NOTHING:
+                return [fn(item) for item in bar]
+            return [fn(item, shared) for item in bar]
+        if shared is _NOTHING:
+            futures = self.client.map(fn, items, pure=False)
+        else:
+            # In a list: a dict would be scattered key by key under its own keys.
+            [handle] = self.client.scatter([shared], broadcast=True, hash=False)
+            futures = self.client.map(fn, items, shared=handle, pure=False)
         from distributed import as_completed
 
-        # the client is not the default one (set_as_default=False): hand its loop over
-        for _ in self.progress(as_completed(futures, loop=self.client.loop), total=len(futures), desc=desc):
+        # The client is not the default one (set_as_default=False): name its loop.
+        for _ in self.progress(as_completed(futures, loop=self.client.loop), total=len(futures),
+                               desc=desc):
             pass
         return self.client.gather(futures)
 

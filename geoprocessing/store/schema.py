@@ -71,14 +71,14 @@ def metadata(srid: int) -> MetaData:
           Column("can_edit", Boolean, nullable=False), schema=L)
     Table("bodies", md, _pk(), _text("code", False), *_bilingual("name", False),
           _text("kind", False), _text("istat_code"), Column("country", CHAR(2), nullable=False),
-          _text("website"), _text("email"), _geom("geom", "POINT", 4326), schema=L)
+          _text("website"), _text("email"), _geom("geom", "POINT", 4326), _flag(), schema=L)
     Table("users", md, _pk(), _text("username", False), _text("display_name", False),
           _text("email"), Column("role", Text, ForeignKey("laguna.roles.code"), nullable=False),
           _fk("body_id", "laguna.bodies.id"), Column("active", Boolean, nullable=False),
           Column("created_at", TZ, nullable=False), schema=L)
     Table("committee_memberships", md, _pk(), _fk("body_id", "laguna.bodies.id", False),
           _text("role", False), _text("representative"), Column("since", Date, nullable=False),
-          Column("until", Date), _text("act_reference"), schema=L)
+          Column("until", Date), _text("act_reference"), _flag(), schema=L)
 
     # -- vocabularies
     Table("zone_kinds", md, Column("code", Text, primary_key=True), *_bilingual("name", False),
@@ -164,7 +164,7 @@ def metadata(srid: int) -> MetaData:
           Column("law77_line", CHAR(1)), _text("status", False),
           Column("requested_eur", Numeric(14, 2), nullable=False),
           Column("granted_eur", Numeric(14, 2)), Column("spent_eur", Numeric(14, 2)),
-          _text("act_reference"), _flag(), schema=L)
+          _text("act_reference"), _flag(), _text("code"), schema=L)
 
     # -- monitoring
     Table("stations", md, _pk(), _text("code", False), *_bilingual("name", False),
@@ -177,7 +177,8 @@ def metadata(srid: int) -> MetaData:
           _text("source_name", False), _text("source_checksum", False), _text("timezone", False),
           Column("rows_read", Integer, nullable=False), Column("rows_inserted", Integer, nullable=False),
           Column("rows_duplicate", Integer, nullable=False), Column("report", JSONB, nullable=False),
-          Column("imported_at", TZ, nullable=False), _text("imported_by", False), schema=L)
+          Column("imported_at", TZ, nullable=False), _text("imported_by", False), _flag(),
+          schema=L)
     Table("observations", md,
           Column("series_id", Integer, ForeignKey("laguna.station_series.id"), primary_key=True),
           Column("observed_at", TZ, primary_key=True), Column("value", Double, nullable=False),
@@ -235,7 +236,7 @@ def metadata(srid: int) -> MetaData:
           *_bilingual("response"), _text("assessed_by"), _flag(), schema=L)
     Table("whc_decisions", md, _pk(), _fk("site_id", "laguna.sites.id", False),
           _text("code", False), Column("year", Integer, nullable=False), _text("title_it"),
-          _text("title_en", False), *_bilingual("summary"), _text("url"), schema=L)
+          _text("title_en", False), *_bilingual("summary"), _text("url"), _flag(), schema=L)
     Table("decision_factors", md,
           Column("decision_id", Integer, ForeignKey("laguna.whc_decisions.id"), primary_key=True),
           Column("factor_code", Text, ForeignKey("laguna.unesco_factors.code"), primary_key=True),
@@ -243,11 +244,11 @@ def metadata(srid: int) -> MetaData:
     Table("whc_requests", md, _pk(), _fk("decision_id", "laguna.whc_decisions.id", False),
           _text("paragraph"), _text("request_it"), _text("request_en", False),
           Column("deadline", Date), _text("response_status", False), Column("responded_on", Date),
-          *_bilingual("response_note"), schema=L)
+          *_bilingual("response_note"), _flag(), schema=L)
     Table("missions", md, _pk(), _fk("site_id", "laguna.sites.id", False), _text("kind", False),
           Column("start_date", Date, nullable=False), Column("end_date", Date),
           _text("participants"), _fk("decision_id", "laguna.whc_decisions.id"),
-          *_bilingual("summary"), _text("report_url"), schema=L)
+          *_bilingual("summary"), _text("report_url"), _flag(), schema=L)
     Table("reports", md, _pk(), _text("kind", False), _text("period", False),
           _text("language", False), _fk("partner_body_id", "laguna.bodies.id"),
           _text("title", False), _text("html_path"), _text("pdf_path"), _text("html_checksum"),
@@ -261,7 +262,7 @@ def metadata(srid: int) -> MetaData:
           _text("partner"), _fk("body_id", "laguna.bodies.id"), _text("city"),
           Column("country", CHAR(2)), Column("start_date", Date), Column("end_date", Date),
           *_bilingual("description"), _text("url"), _flag(), _geom("geom", "POINT", 4326),
-          schema=L)
+          _text("code"), schema=L)
     # 0011_webapp.sql: density overviews of large layers for vector tiles
     Table("tile_overviews", md,
           Column("layer_id", Integer, ForeignKey("laguna.layers.id"), primary_key=True),
