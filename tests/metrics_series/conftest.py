@@ -87,16 +87,26 @@ def load_levels(conn, code: str, levels: pd.Series, unit: str, *, source: str = 
 
 
 def read_cpsm(path: Path) -> pd.Series:
-    """The water level column (m above ZMPS) of a CPSM file, UTC-indexed, blanks dropped."""
+    """The water level column (m above ZMPS) of a CPSM file, UTC-indexed, blanks dropped
+    (read with pandas, independently of the importer)."""
     frame = pd.read_csv(path, sep=";")
     times = pd.to_datetime(frame.iloc[:, 0]).dt.tz_localize(CPSM_TIMEZONE).dt.tz_convert("UTC")
     return pd.Series(frame.iloc[:, 1].to_numpy(dtype=float), index=pd.DatetimeIndex(times)).dropna()
 
 
-def load_cpsm(conn, folder: Path, code: str) -> pd.Series:
-    levels = read_cpsm(folder / CPSM_FILES[code])
-    load_levels(conn, code, levels, "m", source=CPSM_FILES[code])
-    return levels
+def import_cpsm(conn, folder: Path, code: str) -> pd.Series:
+    """Import a real CPSM file with ``laguna observations import`` (as a user would) into
+    station ``code``; returns the same levels read independently with pandas."""
+    from click.testing import CliRunner
+
+    from webapp.cli import cli
+
+    add_station(conn, code)
+    path = folder / CPSM_FILES[code]
+    result = CliRunner().invoke(cli, ["observations", "import", str(path), "--station", code, "--unit", "m",
+                                      "--datum", "ZMPS", "--tz", CPSM_TIMEZONE])
+    assert result.exit_code == 0, result.output
+    return read_cpsm(path)
 
 
 def lonlat_polygon(points: list[tuple[float, float]]) -> str:

@@ -10,7 +10,7 @@ import pytest
 from geoprocessing.errors import InvalidInput
 from geoprocessing.jobs.runner import history, run_job
 
-from .conftest import indicator_values, load_cpsm, load_levels
+from .conftest import import_cpsm, indicator_values, load_levels
 from .test_barrier import LAGOON, SEA
 from .test_tides import ANCHORS, piecewise
 
@@ -115,8 +115,13 @@ def merged_runs(levels_cm: pd.Series, threshold: float, merge: pd.Timedelta) -> 
     return [run for _, run in above.groupby(breaks.cumsum())]
 
 
-def test_real_punta_della_salute_and_diga_sud_lido(settings, conn, cpsm_tides):
-    psal, dsl = load_cpsm(conn, cpsm_tides, "PSAL") * 100, load_cpsm(conn, cpsm_tides, "DSL") * 100
+def test_real_punta_della_salute_and_diga_sud_lido(env_store, conn, cpsm_tides):
+    settings = env_store
+    psal, dsl = import_cpsm(conn, cpsm_tides, "PSAL") * 100, import_cpsm(conn, cpsm_tides, "DSL") * 100
+    stored = dict(conn.execute("SELECT st.code, count(*) FROM laguna.observations o JOIN laguna.station_series s "
+                               "ON s.id = o.series_id JOIN laguna.stations st ON st.id = s.station_id "
+                               "GROUP BY 1").fetchall())
+    assert stored == {"PSAL": len(psal), "DSL": len(dsl)}  # every non-empty row, in standard time
     result = run_job(settings, "high_water", quiet=True)
     got = {(c, s, p): v for c, _, s, _, p, v, _ in indicator_values(settings, *HW)}
     for code, levels in (("PSAL", psal), ("DSL", dsl)):
@@ -134,8 +139,9 @@ def test_real_punta_della_salute_and_diga_sud_lido(settings, conn, cpsm_tides):
     print("DSL events:", [(e["time"], e["peak_cm"]) for e in result.summary["stations"]["DSL"]["events"]])
 
 
-def test_real_barrier_effectiveness_nov_dec_2022(settings, conn, cpsm_tides):
-    psal, dsl = load_cpsm(conn, cpsm_tides, "PSAL") * 100, load_cpsm(conn, cpsm_tides, "DSL") * 100
+def test_real_barrier_effectiveness_nov_dec_2022(env_store, conn, cpsm_tides):
+    settings = env_store
+    psal, dsl = import_cpsm(conn, cpsm_tides, "PSAL") * 100, import_cpsm(conn, cpsm_tides, "DSL") * 100
     result = run_job(settings, "barrier_effectiveness", quiet=True)
     got = {(c, p): v for c, _, _, _, p, v, _ in indicator_values(settings, *BARRIER)}
     # Independently: each merged run above +110 at sea, its highest sample, the lagoon's
