@@ -10,9 +10,10 @@ def zone_status() -> dict[str, str]:
 
 
 def project_status() -> dict[str, str]:
-    return {"proposed": _("proposed"), "planned": _("planned"), "ongoing": _("ongoing"),
-            "completed": _("completed"), "suspended": _("suspended"),
-            "cancelled": _("cancelled")}
+    # Capitalised: in Italian a project is masculine, a zone feminine ("proposto"/"proposta").
+    return {"proposed": _("Proposed"), "planned": _("Planned"), "ongoing": _("Ongoing"),
+            "completed": _("Completed"), "suspended": _("Suspended"),
+            "cancelled": _("Cancelled")}
 
 
 def traffic_light() -> dict[str, str]:

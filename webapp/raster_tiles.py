@@ -14,10 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rasterio.errors import RasterioIOError
 from rio_tiler.colormap import cmap as colormaps
 from rio_tiler.errors import TileOutsideBounds
 from rio_tiler.io import Reader
 from rio_tiler.utils import render
+
+from geoprocessing.errors import NotFound
 
 TILE = 256
 NEAREST = {"resampling_method": "nearest", "reproject_method": "nearest"}
@@ -95,6 +98,9 @@ def tile(path: str, checksum: str, look: Look, z: int, x: int, y: int) -> bytes:
                 img = src.tile(x, y, z, tilesize=TILE, indexes=1)
     except TileOutsideBounds:
         return empty_tile()
+    except RasterioIOError:
+        raise NotFound(f"The image file {Path(path).name} is missing or unreadable: "
+                       "import the raster again.") from None
     if look.classified:
         return img.render(img_format="PNG", colormap=dict(look.classes))
     low, high = stretch(path, checksum, look.low, look.high)
@@ -112,6 +118,9 @@ def change_tile(path_from: str, sum_from: str, path_to: str, sum_to: str, look: 
             b = b_src.tile(x, y, z, tilesize=TILE, indexes=1, **NEAREST)
     except TileOutsideBounds:
         return empty_tile()
+    except RasterioIOError:
+        raise NotFound("An image file of the change is missing or unreadable: "
+                       "import the raster again.") from None
     a_val, b_val = a.array[0].filled(0), b.array[0].filled(0)
     valid = ~np.ma.getmaskarray(a.array[0]) & ~np.ma.getmaskarray(b.array[0])
     changed = valid & (a_val != b_val)

@@ -9,6 +9,7 @@ pixels counting features), so that no tile needs to read the whole layer.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg
@@ -22,7 +23,7 @@ ORIGIN = 20037508.342789244  # half the side of the Web Mercator square, metres
 CELLS = 64                   # overview cells per tile side: 4 px each at 256 px
 EXTENT = 4096                # MVT coordinate extent of a tile
 BUFFER = 64                  # MVT buffer (tile units) so that edges join
-MAX_TILE_FEATURES = 12_000   # more in one tile: draw the density grid instead
+MAX_TILE_FEATURES = 5_000    # more in one tile: draw the density grid instead
 GEOJSON_MAX_FEATURES = 5_000  # layers larger than this are served as tiles in the viewer
 
 
@@ -46,10 +47,34 @@ def popup_columns(conn: psycopg.Connection, layer: dict) -> list[str]:
     return [f for f in (layer.get("popup_fields") or []) if f in names][:8]
 
 
+# What a tile needs to know of its layer, kept a few seconds: a map asks for dozens of
+# tiles at once, and the catalogue changes only on import.
+_META_SECONDS = 10.0
+_meta: dict[tuple, tuple[float, dict]] = {}
+_meta_lock = threading.Lock()
+
+
+def layer_meta(conn: psycopg.Connection, name: str) -> dict:
+    """The layer's catalogue row with its tile columns and detail zoom (cached briefly)."""
+    now = time.monotonic()
+    key = (conn.info.host, conn.info.port, conn.info.dbname, name)
+    with _meta_lock:
+        hit = _meta.get(key)
+    if hit and now - hit[0] < _META_SECONDS:
+        return hit[1]
+    layer = dict(catalogue.vector_layer(conn, name))
+    layer["tile_columns"] = popup_columns(conn, layer)
+    layer["detail_zoom"] = detail_zoom(conn, layer)
+    with _meta_lock:
+        _meta[key] = (now, layer)
+    return layer
+
+
 def tile(conn: psycopg.Connection, layer: dict, z: int, x: int, y: int, storage_srid: int) -> bytes:
-    """The MVT bytes of one tile of a vector layer's current version."""
+    """The MVT bytes of one tile of a vector layer's current version (``layer`` from
+    :func:`layer_meta`)."""
     check_tile(z, x, y)
-    if z < detail_zoom(conn, layer):
+    if z < layer["detail_zoom"]:
         return overview_tile(conn, layer, z, x, y)
     return feature_tile(conn, layer, z, x, y, storage_srid)
 
@@ -57,7 +82,7 @@ def tile(conn: psycopg.Connection, layer: dict, z: int, x: int, y: int, storage_
 def feature_tile(conn: psycopg.Connection, layer: dict, z: int, x: int, y: int,
                  storage_srid: int) -> bytes:
     srid = 4326 if layer["wide_extent"] else storage_srid
-    attrs = popup_columns(conn, layer)
+    attrs = layer["tile_columns"]
     query = sql.SQL("""
         SELECT ST_AsMVT(q, 'features', {extent}, 'geom', 'fid') FROM (
             SELECT t.fid, {attrs}
@@ -100,6 +125,8 @@ def prepare(conn: psycopg.Connection, name: str, *, max_tile_features: int = MAX
     Returns what was done: layer, version, features, detail_zoom, cells, seconds.
     """
     started = time.monotonic()
+    with _meta_lock:
+        _meta.clear()
     with conn.transaction():
         layer = catalogue.vector_layer(conn, name)
         lid, version = layer["id"], layer["version"]

@@ -133,6 +133,10 @@ def test_a_popup_shows_the_name_as_text_not_html(watched, output_dir):
     assert popup.locator("img").count() == 0
     assert watched.dialogs == []
     page.screenshot(path=str(output_dir / "webapp-popup.png"))
+    # zoom to the feature from its popup
+    before = watched.map_js("return map.getZoom();")
+    popup.locator(".laguna-zoom").click()
+    page.wait_for_function(f"window[document.querySelector('.folium-map').id].getZoom() > {before}")
     # search finds it by name too, and shows it as text
     page.locator(".leaflet-control-search .search-button").click()
     page.locator(".leaflet-control-search input").press_sequentially("onerror", delay=30)

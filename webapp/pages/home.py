@@ -32,7 +32,8 @@ def zone_popup() -> dict:
                        {"key": "area_ha", "label": _("Area"), "unit": "ha"},
                        {"key": "attributes.population", "label": _("Residents"), "hideEmpty": True},
                        {"key": "legal_reference", "label": _("Legal reference"), "hideEmpty": True}],
-            "links": [{"href": href("/zones/{id}"), "label": _("Zone page")}]}
+            "links": [{"href": href("/zones/{id}"), "label": _("Zone page")}],
+            "zoomLabel": _("Zoom to")}
 
 
 def feature_popup(lay: dict) -> dict:
@@ -44,7 +45,7 @@ def feature_popup(lay: dict) -> dict:
     fields = list(lay["popup_fields"] or [])
     names = [a["name"] for a in lay["attributes"] or []]
     title = "name" if "name" in names else (fields[0] if fields else None)
-    return {"title": title, "lang": lang(), "subtitle": loc(lay, "title"),
+    return {"title": title, "lang": lang(), "subtitle": loc(lay, "title"), "zoomLabel": _("Zoom to"),
             "fields": [{"key": f, "label": titles.get(f, f)} for f in fields if f != title]}
 
 
@@ -70,6 +71,7 @@ def page(conn: psycopg.Connection, settings: Settings) -> dict:
         layer = elements.DataLayer(title, {
             "url": url_for("api.zones", kind=kind["code"], limit=GEOJSON_MAX_FEATURES),
             "reload": True, "style": style, "popup": zone_popup(), "errorText": error_text,
+            "order": len(sections),
         }, show=kind["code"] in SHOWN_KINDS)
         layer.add_to(m)
         sections.append(common.vector_legend(lay, title, style, layer))
@@ -93,7 +95,7 @@ def page(conn: psycopg.Connection, settings: Settings) -> dict:
             layer = elements.DataLayer(title, {
                 "url": url_for("api.layer_features", layer=lay["name"], limit=GEOJSON_MAX_FEATURES),
                 "reload": not point, "style": style, "popup": feature_popup(lay),
-                "errorText": error_text}, show=lay["name"] in SHOWN_LAYERS)
+                "errorText": error_text, "order": len(sections)}, show=lay["name"] in SHOWN_LAYERS)
             note = None
         layer.add_to(m)
         sections.append(common.vector_legend(lay, title, style, layer,
@@ -103,7 +105,7 @@ def page(conn: psycopg.Connection, settings: Settings) -> dict:
                      "fillOpacity": 0.9}
     stations = elements.DataLayer(_("Monitoring stations"), {
         "url": url_for("api.stations", limit=GEOJSON_MAX_FEATURES), "style": station_style,
-        "popup": station_popup(), "errorText": error_text})
+        "popup": station_popup(), "errorText": error_text, "order": len(sections)})
     stations.add_to(m)
     sections.append(common.vector_legend(None, _("Monitoring stations"), station_style, stations,
                                          shape="circle"))

@@ -53,11 +53,14 @@ def vector_layer(conn: psycopg.Connection, name: str) -> dict:
 
 
 def table_columns(conn: psycopg.Connection, table_name: str) -> list[tuple[str, str]]:
-    """Attribute columns (name, type) of a per-layer table, without fid/layer_version/geom."""
+    """Attribute columns (name, type) of a per-layer table, without fid/layer_version/geom.
+
+    Read from pg_catalog: information_schema.columns costs tens of milliseconds a call.
+    """
     found = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'layers' AND table_name = %s ORDER BY ordinal_position",
-        (table_name,)).fetchall()
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = to_regclass(format('%%I.%%I', 'layers', %s::text)) "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", (table_name,)).fetchall()
     return [(n, t) for n, t in found if n not in ("fid", "layer_version", "geom")]
 
 

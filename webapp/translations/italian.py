@@ -5,13 +5,22 @@ Italian here."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
 IT = {
     "There is no page at this address.": "Non c'è nessuna pagina a questo indirizzo.",
     "This address does not accept that method.": "Questo indirizzo non accetta quel metodo.",
     "Something went wrong on our side; the error was logged.": "Qualcosa non ha funzionato da parte nostra; l'errore è stato registrato.",
     "proposed": "proposta", "approved": "approvata", "superseded": "sostituita",
-    "planned": "programmato", "ongoing": "in corso", "completed": "concluso",
-    "suspended": "sospeso", "cancelled": "annullato",
+    "Proposed": "Proposto", "Planned": "Programmato", "Ongoing": "In corso",
+    "Completed": "Concluso", "Suspended": "Sospeso", "Cancelled": "Annullato",
     "on track": "in linea", "needs attention": "da seguire", "off track": "fuori obiettivo",
     "not evaluated": "non valutato", "improving": "in miglioramento", "stable": "stabile",
     "worsening": "in peggioramento", "unknown": "non noto",
@@ -121,38 +130,35 @@ IT = {
     "Indicators in this zone": "Indicatori in questa zona", "Latest period": "Ultimo periodo",
     "entered": "inserito", "No indicator values for this zone yet.": "Ancora nessun valore per questa zona.",
     "Projects in this zone": "Progetti in questa zona", "No projects in this zone.": "Nessun progetto in questa zona.",
-    "Name": "Nome", "No zones yet.": "Ancora nessuna zona.",
+    "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
 }
+
+
+ROOT = Path(__file__).resolve().parents[1]
+MO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.mo"
+
+
+def message_ids() -> list[str]:
+    """Every message id of the code and templates (pybabel extract)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = Path(tmp) / "messages.pot"
+        subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F",
+                        str(ROOT / "babel.cfg"), "-k", "_", "-k", "gettext", "-o", str(pot),
+                        "--no-location", "--omit-header", str(ROOT)], check=True,
+                       capture_output=True)
+        with pot.open("rb") as f:
+            return [m.id for m in read_po(f) if m.id]
 
 
 def main() -> None:
     """Extract the message ids, write the Italian .po and compile the .mo."""
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po, write_po
-
-    root = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        pot = Path(tmp) / "messages.pot"
-        subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F",
-                        str(root / "babel.cfg"), "-k", "_", "-k", "gettext", "-o", str(pot),
-                        "--no-location", "--omit-header", str(root)], check=True,
-                       capture_output=True)
-        template = read_po(pot.open("rb"))
     catalog = Catalog(locale="it", project="laguna", fuzzy=False)
     missing = []
-    for message in template:
-        if not message.id:
-            continue
-        if message.id not in IT:
-            missing.append(message.id)
-        catalog.add(message.id, IT.get(message.id, ""))
-    out = root / "translations" / "it" / "LC_MESSAGES"
+    for mid in message_ids():
+        if mid not in IT:
+            missing.append(mid)
+        catalog.add(mid, IT.get(mid, ""))
+    out = MO.parent
     out.mkdir(parents=True, exist_ok=True)
     with (out / "messages.po").open("wb") as f:
         write_po(f, catalog, omit_header=False, no_location=True, width=100)

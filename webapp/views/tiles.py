@@ -25,7 +25,7 @@ def _date(text: str):
 def vector(name: str, z: int, x: int, y: int):
     vector_tiles.check_tile(z, x, y)
     with db.read() as conn:
-        layer = catalogue.vector_layer(conn, name)
+        layer = vector_tiles.layer_meta(conn, name)
         data = vector_tiles.tile(conn, layer, z, x, y, settings().storage_srid)
     return Response(data, mimetype=MVT, headers={"Cache-Control": "public, max-age=300"})
 

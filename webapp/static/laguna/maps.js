@@ -136,19 +136,40 @@ var laguna = (function () {
     var loadedZoom = null, loading = false, fitted = false;
     group.lagunaOptions = o;
 
+    // Each layer draws in a pane of its own, stacked in the order the server gave, so
+    // that small zones stay above large ones whichever answer arrives first.
+    var pane;
+    if (o.order !== undefined) {
+      pane = "laguna-pane-" + o.order;
+      if (!map.getPane(pane)) map.createPane(pane).style.zIndex = String(400 + o.order);
+    }
+
     function build(fc) {
       return L.geoJSON(fc, {
+        pane: pane || "overlayPane",
         style: function (f) { return pathStyle(style, f.properties); },
         pointToLayer: function (f, latlng) {
           if (o.cluster || style.marker) return L.marker(latlng, {icon: markerIcon(style, f.properties)});
           var opts = pathStyle(style, f.properties);
+          if (pane) opts.pane = pane;
           opts.radius = style.radius || 6;
           opts.fillOpacity = style.fillOpacity === undefined ? 0.85 : style.fillOpacity;
           return L.circleMarker(latlng, opts);
         },
         onEachFeature: function (f, layer) {
-          if (o.popup) layer.bindPopup(function () { return popupContent(f.properties, o.popup); },
-                                       {maxWidth: 360});
+          if (o.popup) layer.bindPopup(function () {
+            var box = popupContent(f.properties, o.popup);
+            if (o.popup.zoomLabel) {
+              var zoom = el("a", "laguna-link laguna-zoom", o.popup.zoomLabel, box.querySelector(".laguna-popup-links"));
+              zoom.href = "#";
+              zoom.addEventListener("click", function (e) {
+                e.preventDefault();
+                if (layer.getBounds) map.fitBounds(layer.getBounds(), {maxZoom: 17, padding: [20, 20]});
+                else map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16));
+              });
+            }
+            return box;
+          }, {maxWidth: 360});
           if (o.tooltip && f.properties[o.tooltip] !== undefined) {
             layer.bindTooltip(String(f.properties[o.tooltip]), {sticky: true});
           }
