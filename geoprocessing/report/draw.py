@@ -14,15 +14,21 @@ from .staticmaps import Basemap
 
 
 def _basemaps(g: Gathered, settings: Settings) -> tuple[Basemap | None, Basemap | None]:
-    """(first, last) land-cover rasters up to the period's end, read at low resolution."""
+    """The latest land-cover raster up to the period's end at low resolution, and its
+    changes since the first date (None when a file is missing or there is one date)."""
+    if g.geo.rasters is not None:
+        return g.geo.rasters
     lc = g.geo.land_cover
     if lc is None or lc.empty:
         return None, None
-    out = []
-    for row in (lc.iloc[0], lc.iloc[-1]):
-        path = Path(settings.var_dir) / row["path"]
-        out.append(Basemap(path, g.geo.land_cover_legend) if path.is_file() else None)
-    return out[0], out[1]
+    first, last = (Path(settings.var_dir) / lc.iloc[i]["path"] for i in (0, -1))
+    legend = g.geo.land_cover_legend
+    basemap = Basemap(last, legend) if last.is_file() else None
+    changes = None
+    if len(lc) > 1 and first.is_file() and last.is_file() and g.data["change"].get("land_cover_dates"):
+        changes = Basemap.changes(first, last, legend)
+    g.geo.rasters = (basemap, changes)  # read once for both outputs
+    return basemap, changes
 
 
 def _blocks(data: dict) -> list[dict]:
@@ -50,7 +56,7 @@ def map_images(g: Gathered, settings: Settings, lang: str) -> dict[str, bytes]:
     d, geo = g.data, g.geo
     illustrative = d["meta"]["illustrative"]
     images: dict[str, bytes] = {}
-    first, last = _basemaps(g, settings)
+    last, changes = _basemaps(g, settings)
     zones, styles = geo.zones, geo.zone_styles
     focus = geo.core or geo.territory or None
     images["site"] = staticmaps.site_map(zones, last, lang, illustrative, styles, focus, geo.core)
@@ -80,9 +86,9 @@ def map_images(g: Gathered, settings: Settings, lang: str) -> dict[str, bytes]:
         png = staticmaps.marsh_map(zones, geo.marshes, change["marsh_years"], lang, illustrative, styles)
         if png:
             images["marshes"] = png
-    if first is not None and last is not None and change.get("land_cover_dates"):
+    if changes is not None:
         images["land_cover_change"] = staticmaps.land_cover_change_map(
-            zones, first, last, [text.day(x, lang) for x in change["land_cover_dates"]], lang, illustrative,
+            zones, changes, [text.day(x, lang) for x in change["land_cover_dates"]], lang, illustrative,
             styles, geo.land_cover_legend, bounds)
     return images
 
@@ -90,7 +96,7 @@ def map_images(g: Gathered, settings: Settings, lang: str) -> dict[str, bytes]:
 def web_maps(g: Gathered, settings: Settings, lang: str) -> dict[str, Markup]:
     d, geo = g.data, g.geo
     crs = settings.storage_crs
-    first, last = _basemaps(g, settings)
+    last, changes = _basemaps(g, settings)
     focus = geo.core or geo.territory or None
     out: dict[str, Markup] = {}
     label = f"{text.t('basemap_note', lang)} {text.day(d['site']['basemap']['date'], lang)}" if d["site"]["basemap"] else None
@@ -103,10 +109,7 @@ def web_maps(g: Gathered, settings: Settings, lang: str) -> dict[str, Markup]:
         m = webmaps.flood_map(geo.zones, d["flood"], geo.exposed_assets, lang, focus)
         if m is not None:
             out["flood"] = webmaps.render(m)
-    changed = None
-    if first is not None and last is not None and d["change"].get("land_cover_dates"):
-        changed = staticmaps.change_raster(first, last)
-    m = webmaps.change_map(geo.zones, geo.marshes, d["change"].get("marsh_years", []), first, last, changed, lang, crs)
+    m = webmaps.change_map(geo.zones, geo.marshes, d["change"].get("marsh_years", []), changes, lang, crs)
     if m is not None:
         out["change"] = webmaps.render(m)
     return out

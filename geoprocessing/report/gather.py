@@ -29,7 +29,8 @@ from .period import Period
 
 LAW77_LINES = ("a", "b", "c", "d")
 FUNDED = ("granted", "closed")
-MAX_EXPOSED_LISTED = 40
+MAX_EXPOSED_LISTED = 25
+LISTED_LEVEL = "110"  # the exposed assets listed by name: those below +110 cm
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Geo:
     land_cover: pd.DataFrame | None = None  # current assets up to the period's end
     land_cover_legend: list[dict] = field(default_factory=list)
     zone_styles: dict[str, dict] = field(default_factory=dict)
+    rasters: tuple | None = None  # (basemap, changes), drawn once by draw._basemaps
 
 
 @dataclass
@@ -448,7 +450,8 @@ class Gatherer:
             for _, r in shares[(shares["category"] == "110") & shares["zone"].isin(ids)].sort_values("zone").iterrows():
                 map_values.append({"zone": int(r["zone"]), "code": self.labels.zone_code(r["zone"]),
                                    "name": self.labels.zone_name(r["zone"]), "value": _num(r["value"])})
-        return ({"available": True, "place": place, "levels": table, "runs": run_ids,
+        listed = LISTED_LEVEL if exposed.get(LISTED_LEVEL) else next((k for k, v in exposed.items() if v), None)
+        return ({"available": True, "place": place, "levels": table, "runs": run_ids, "listed_level": listed,
                  "exposed": {k: v[:MAX_EXPOSED_LISTED] for k, v in exposed.items()},
                  "exposed_counts": {k: len(v) for k, v in exposed.items()},
                  "map_kinds": list(map_kinds), "zone_values": map_values}, assets_gdf)

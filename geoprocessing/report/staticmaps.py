@@ -27,7 +27,8 @@ from . import text  # noqa: E402
 from .labels import legend_label  # noqa: E402
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.8, 4.6, 130
-MAX_BASEMAP_PX = 900
+MAX_BASEMAP_PX = 900    # display grid of raster backgrounds
+MAX_DETAIL_PX = 4096    # grid on which land-cover changes are found
 FONT = "DejaVu Sans"
 
 KIND_STYLES = {  # zone kinds with no catalogue style (colours as in the map viewer)
@@ -50,19 +51,60 @@ MARSH_COLOURS = {"kept": "#9bb34f", "lost": "#d7301f", "gained": "#1a9850"}
 plt.rcParams.update({"font.family": FONT, "font.size": 8, "axes.titlesize": 9})
 
 
+def _shape(ds, longest: int) -> tuple[int, int]:
+    scale = max(1.0, max(ds.width, ds.height) / longest)
+    return max(1, round(ds.height / scale)), max(1, round(ds.width / scale))
+
+
 class Basemap:
-    """The land-cover raster of a date, read once at low resolution from its overviews."""
+    """A class raster (land cover) on a display grid of at most MAX_BASEMAP_PX a side,
+    read from the COG's overviews (most frequent class of each display cell)."""
 
     def __init__(self, path: Path, legend: list[dict]):
         with rasterio.open(path) as ds:
-            scale = max(ds.width, ds.height) / MAX_BASEMAP_PX
-            shape = (max(1, round(ds.height / max(scale, 1))), max(1, round(ds.width / max(scale, 1))))
+            shape = _shape(ds, MAX_BASEMAP_PX)
+            self._grid(ds, shape)
             self.data = ds.read(1, out_shape=shape, resampling=Resampling.mode)
-            self.nodata = ds.nodata
-            b = ds.bounds
-            self.extent = (b.left, b.right, b.bottom, b.top)
-            self.transform = ds.transform @ ds.transform.scale(ds.width / shape[1], ds.height / shape[0])
         self.colours = {int(i["value"]): i.get("colour") or "#cccccc" for i in legend if "value" in i}
+
+    def _grid(self, ds, shape: tuple[int, int]) -> None:
+        self.nodata = ds.nodata if ds.nodata is not None else 0
+        b = ds.bounds
+        self.extent = (b.left, b.right, b.bottom, b.top)
+        self.transform = ds.transform @ ds.transform.scale(ds.width / shape[1], ds.height / shape[0])
+
+    @classmethod
+    def changes(cls, first: Path, last: Path, legend: list[dict], detail: int = MAX_DETAIL_PX) -> Basemap:
+        """Where the class changed between two dates of the same grid, the later class
+        (0 elsewhere). Compared at up to ``detail`` cells a side, so that small changes
+        survive, then shown on the display grid: a display cell takes the most frequent
+        new class of its changed cells (``valid`` marks cells with data)."""
+        with rasterio.open(first) as a, rasterio.open(last) as b:
+            if (a.width, a.height, a.transform) != (b.width, b.height, b.transform):
+                raise ValueError("the land-cover rasters of the two dates are on different grids")
+            shape = _shape(a, detail)
+            old = a.read(1, out_shape=shape, resampling=Resampling.nearest)
+            new = b.read(1, out_shape=shape, resampling=Resampling.nearest)
+            nodata = a.nodata if a.nodata is not None else 0
+            changed = np.where((old != new) & (old != nodata) & (new != nodata), new, 0)
+            k = max(1, -(-max(shape) // MAX_BASEMAP_PX))
+            h, w = -(-shape[0] // k), -(-shape[1] // k)
+            out = cls.__new__(cls)
+            out._grid(a, (h, w))
+            out.transform = a.transform @ a.transform.scale(a.width / shape[1] * k, a.height / shape[0] * k)
+            out.extent = (out.transform.c, out.transform.c + w * out.transform.a,
+                          out.transform.f + h * out.transform.e, out.transform.f)
+        padded = np.zeros((h * k, w * k), dtype=changed.dtype)
+        padded[:shape[0], :shape[1]] = changed
+        blocks = padded.reshape(h, k, w, k)
+        counts = np.stack([(blocks == c).sum(axis=(1, 3)) for c in range(1, int(changed.max()) + 1)]) \
+            if changed.any() else np.zeros((1, h, w), dtype=int)
+        out.data = np.where(counts.max(axis=0) > 0, counts.argmax(axis=0) + 1, 0).astype("uint8")
+        valid = np.zeros((h * k, w * k), dtype=bool)
+        valid[:shape[0], :shape[1]] = new != nodata
+        out.valid = valid.reshape(h, k, w, k).any(axis=(1, 3))
+        out.colours = {int(i["value"]): i.get("colour") or "#cccccc" for i in legend if "value" in i}
+        return out
 
     def rgba(self, alpha: float = 0.55, data: np.ndarray | None = None) -> np.ndarray:
         data = self.data if data is None else data
@@ -259,28 +301,18 @@ def marsh_map(zones: gpd.GeoDataFrame, marshes: gpd.GeoDataFrame, years: list[in
     return _png(fig)
 
 
-def change_raster(first: Basemap, last: Basemap) -> np.ndarray:
-    """The later classes where the class changed, 0 elsewhere (same grid, read alike)."""
-    a, b = first.data, last.data
-    if a.shape != b.shape:
-        raise ValueError("land-cover rasters of different grids")
-    nodata = first.nodata if first.nodata is not None else 0
-    return np.where((a != b) & (a != nodata) & (b != nodata), b, 0)
-
-
-def land_cover_change_map(zones: gpd.GeoDataFrame, first: Basemap, last: Basemap, dates: list, lang: str,
+def land_cover_change_map(zones: gpd.GeoDataFrame, changes: Basemap, dates: list, lang: str,
                           illustrative: bool, styles: dict, legend: list[dict], bounds=None) -> bytes:
-    changed = change_raster(first, last)
     fig, ax = _figure()
-    grey = np.where(last.data != (last.nodata or 0), 1, 0)
-    ax.imshow(np.where(grey[..., None] > 0, np.array([0.88, 0.88, 0.88, 1.0]), np.zeros(4)),
-              extent=last.extent, interpolation="nearest", zorder=0)
-    ax.imshow(last.rgba(1.0, changed), extent=last.extent, interpolation="nearest", zorder=2)
+    ax.imshow(np.where(changes.valid[..., None], np.array([0.88, 0.88, 0.88, 1.0]), np.zeros(4)),
+              extent=changes.extent, interpolation="nearest", zorder=0)
+    ax.imshow(changes.rgba(1.0), extent=changes.extent, interpolation="nearest", zorder=2)
     _context(ax, zones, styles)
-    present = set(np.unique(changed)) - {0}
+    present = set(np.unique(changes.data)) - {0}
     handles = [Patch(color=i["colour"], label=legend_label(i, lang)) for i in legend if int(i["value"]) in present]
     handles.append(Patch(color="#e0e0e0", label=text.t("unchanged", lang)))
-    _frame(ax, bounds if bounds is not None else (last.extent[0], last.extent[2], last.extent[1], last.extent[3]))
+    e = changes.extent
+    _frame(ax, bounds if bounds is not None else (e[0], e[2], e[1], e[3]))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5, frameon=False,
               title=f"{dates[0]} → {dates[1]}", title_fontsize=7)
     _decorate(ax, lang, illustrative)

@@ -114,6 +114,8 @@ T: dict[str, tuple[str, str]] = {
     "projects_map": ("Progetti sulla mappa", "Projects on the map"),
     "total": ("Totale", "Total"),
     "projects_total": ("Progetti e budget", "Projects and budget"),
+    "projects_as_of": ("Stato, budget e spese dei progetti come registrati alla data di generazione del rapporto.",
+                       "Project statuses, budgets and spending as recorded when the report was built."),
     # site
     "site_intro": ("Zone correnti del sito (confini approvati; proposti dove non ce ne sono di approvati).",
                    "Current zones of the site (approved boundaries; proposed where none is approved)."),
@@ -335,8 +337,8 @@ def pick(row, stem: str, lang: str) -> str:
     """``row[stem_<lang>]``, else the other language's, else ''."""
     for code_ in (lang, *(c for c in LANGUAGES if c != lang)):
         value = row.get(f"{stem}_{code_}") if hasattr(row, "get") else None
-        if value:
-            return str(value)
+        if isinstance(value, str) and value:  # NaN and None from pandas are not text
+            return value
     return ""
 
 

@@ -50,8 +50,11 @@ def _to_web(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _features(gdf: gpd.GeoDataFrame, props) -> dict:
-    """A FeatureCollection; ``props(row)`` gives each feature's (escaped) properties."""
+    """A FeatureCollection; ``props(row)`` gives each feature's (escaped) properties.
+    Multi-points become points: Folium's circle markers style single points only."""
     web = _to_web(gdf)
+    if web.geom_type.isin(("MultiPoint", "GeometryCollection")).any():
+        web = web.explode(index_parts=False)
     feats = [{"type": "Feature", "geometry": shapely.geometry.mapping(row.geometry), "properties": props(row)}
              for row in web.itertuples() if row.geometry is not None and not row.geometry.is_empty]
     return {"type": "FeatureCollection", "features": feats}
@@ -246,14 +249,13 @@ def flood_map(zones, flood: dict, assets: gpd.GeoDataFrame | None, lang: str, bo
     return m
 
 
-def change_map(zones, marshes, years, first: Basemap | None, last: Basemap | None, changed: np.ndarray | None,
-               lang: str, crs: str) -> folium.Map | None:
-    if (marshes is None or marshes.empty) and changed is None:
+def change_map(zones, marshes, years, changes: Basemap | None, lang: str, crs: str) -> folium.Map | None:
+    if (marshes is None or marshes.empty) and changes is None:
         return None
     base = marshes if marshes is not None and not marshes.empty else zones[zones["kind"] == "lagoon"]
     m = new_map(_bounds(base if not base.empty else zones))
-    if changed is not None and last is not None:
-        raster_overlay(m, last, last.rgba(1.0, changed), text.t("lc_change_map", lang), crs, opacity=0.85)
+    if changes is not None:
+        raster_overlay(m, changes, changes.rgba(1.0), text.t("lc_change_map", lang), crs, opacity=0.9)
     outline(m, zones, lang=lang)
     if marshes is not None and not marshes.empty and len(years) >= 2:
         first_u = marshes[marshes["survey_year"] == years[0]].geometry.union_all()

@@ -205,7 +205,7 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
     project("p_clams", "S1", "1.2", "Gestione delle vongole", "Managing clams", "planned", "comune-chioggia",
             180_000, zones=("basin:CHIOGGIA",), factors=("5.1",))
     project("p_quay", "S2", "1.1", "Rialzo delle rive", "Raising the waterfront", "ongoing", "comune-venezia",
-            4_800_000, "POINT(288500 5034300)", partners=("provveditorato",), factors=("10.2",))
+            4_800_000, "MULTIPOINT((288500 5034300), (288900 5034100))", partners=("provveditorato",), factors=("10.2",))
     project("p_xss", "S3", "1.1", XSS, XSS, "completed", "comune-venezia", 150_000,
             "POINT(287300 5035300)", factors=("8.6",))
     project("p_cancel", "S3", "1.2", "Terminal crociere", "Cruise terminal", "cancelled", "provveditorato", 1_000_000)

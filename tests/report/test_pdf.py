@@ -97,7 +97,8 @@ def test_funding_and_flood_numbers_match_the_store(report_store, built_it, it_te
     level = next(x for x in figures["flood"]["levels"] if x["level"] == 110)
     assert level["share"] == share
     assert [a["name"] for a in figures["flood"]["exposed"]["140"]] == ["Basilica di San Marco", "Forte di Sottomarina"]
-    assert "Forte di Sottomarina" in it_text
+    assert figures["flood"]["listed_level"] == "110"  # the list printed by name: +110 cm
+    assert "Beni esposti a +110 cm (1)" in it_text and "Basilica di San Marco" in it_text
 
 
 def test_every_number_names_its_run(report_store, built_it):
