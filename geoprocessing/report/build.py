@@ -8,10 +8,12 @@ reason leaves neither files nor rows behind.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -89,22 +91,7 @@ def build_report(settings: Settings, period: str | None = None, lang: str | None
                                             encoding="utf-8")
         (tmp / FILES["inputs"]).write_text(json.dumps(inputs, ensure_ascii=False, indent=1, sort_keys=True),
                                            encoding="utf-8")
-        t0 = time.perf_counter()
-        charts = draw.chart_images(g, lang)
-        timings["charts"] = time.perf_counter() - t0
-        if "html" in formats:
-            t0 = time.perf_counter()
-            maps = draw.web_maps(g, settings, lang)
-            html = render.render(g.data, charts, maps, mode="html", head=assets.head(), **common)
-            (tmp / FILES["html"]).write_text(html, encoding="utf-8")
-            timings["html"] = time.perf_counter() - t0
-        if "pdf" in formats:
-            t0 = time.perf_counter()
-            images = {**charts, **draw.map_images(g, settings, lang)}
-            timings["pdf_maps"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            render.pdf(render.render(g.data, images, {}, mode="pdf", **common), tmp / FILES["pdf"])
-            timings["pdf_layout"] = time.perf_counter() - t0
+        _draw_and_render(g, settings, lang, formats, tmp, common, timings)
         files = {k: v for k, v in FILES.items() if (tmp / v).exists()}
         title = " · ".join(x for x in (text.t("report_title", lang), g.data["meta"]["site"]["name"], p.code,
                                        (g.data["meta"]["partner"] or {}).get("name")) if x)
@@ -135,6 +122,55 @@ def build_report(settings: Settings, period: str | None = None, lang: str | None
         raise
     return Built(report_id, p.code, lang, partner, final, {k: final / v for k, v in files.items()},
                  g.data["meta"]["illustrative"], time.perf_counter() - started, timings)
+
+
+def _draw_and_render(g, settings: Settings, lang: str, formats: tuple[str, ...], tmp: Path, common: dict,
+                     timings: dict[str, float]) -> None:
+    """Charts, web maps and the HTML here while a forked process draws the PDF's static
+    maps (the two cores of a small server both work); then the PDF is laid out."""
+    t0 = time.perf_counter()
+    draw.rasters(g, settings)  # read once, before the fork: both sides use them
+    with _Background() as background:
+        maps = background.submit(draw.map_images, g, settings, lang) if "pdf" in formats else None
+        charts = draw.chart_images(g, lang)
+        timings["charts"] = time.perf_counter() - t0
+        if "html" in formats:
+            t1 = time.perf_counter()
+            web = draw.web_maps(g, settings, lang)
+            html = render.render(g.data, charts, web, mode="html", head=assets.head(), **common)
+            (tmp / FILES["html"]).write_text(html, encoding="utf-8")
+            timings["html"] = time.perf_counter() - t1
+        if maps is not None:
+            images = {**charts, **maps.result()}
+            timings["maps"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            render.pdf(render.render(g.data, images, {}, mode="pdf", **common), tmp / FILES["pdf"])
+            timings["pdf_layout"] = time.perf_counter() - t1
+
+
+class _Background:
+    """One forked worker process (inline where fork is unavailable)."""
+
+    def __enter__(self):
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:
+            self.pool = None
+        else:
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self
+
+    def submit(self, fn, *args):
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        return False
 
 
 def _sha(path: Path) -> str:

@@ -13,7 +13,7 @@ from .gather import Gathered
 from .staticmaps import Basemap
 
 
-def _basemaps(g: Gathered, settings: Settings) -> tuple[Basemap | None, Basemap | None]:
+def rasters(g: Gathered, settings: Settings) -> tuple[Basemap | None, Basemap | None]:
     """The latest land-cover raster up to the period's end at low resolution, and its
     changes since the first date (None when a file is missing or there is one date)."""
     if g.geo.rasters is not None:
@@ -56,7 +56,7 @@ def map_images(g: Gathered, settings: Settings, lang: str) -> dict[str, bytes]:
     d, geo = g.data, g.geo
     illustrative = d["meta"]["illustrative"]
     images: dict[str, bytes] = {}
-    last, changes = _basemaps(g, settings)
+    last, changes = rasters(g, settings)
     zones, styles = geo.zones, geo.zone_styles
     focus = geo.core or geo.territory or None
     images["site"] = staticmaps.site_map(zones, last, lang, illustrative, styles, focus, geo.core)
@@ -96,7 +96,7 @@ def map_images(g: Gathered, settings: Settings, lang: str) -> dict[str, bytes]:
 def web_maps(g: Gathered, settings: Settings, lang: str) -> dict[str, Markup]:
     d, geo = g.data, g.geo
     crs = settings.storage_crs
-    last, changes = _basemaps(g, settings)
+    last, changes = rasters(g, settings)
     focus = geo.core or geo.territory or None
     out: dict[str, Markup] = {}
     label = f"{text.t('basemap_note', lang)} {text.day(d['site']['basemap']['date'], lang)}" if d["site"]["basemap"] else None

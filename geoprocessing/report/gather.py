@@ -47,7 +47,7 @@ class Geo:
     land_cover: pd.DataFrame | None = None  # current assets up to the period's end
     land_cover_legend: list[dict] = field(default_factory=list)
     zone_styles: dict[str, dict] = field(default_factory=dict)
-    rasters: tuple | None = None  # (basemap, changes), drawn once by draw._basemaps
+    rasters: tuple | None = None  # (basemap, changes), read once by draw.rasters
 
 
 @dataclass
