@@ -112,3 +112,34 @@ def test_the_partner_report_opens_too(browser, report_store, tmp_path):
     assert facts["lang"] == "en" and "Municipality of Chioggia" in facts["title"]
     assert facts["maps"] >= 2
 
+
+
+def test_served_by_the_web_app_under_its_policy_the_maps_still_work(browser, report_store, built_it):
+    """/reports/<id>/report.html carries a Content-Security-Policy that allows only what
+    the page embeds: a violation would show as a console error and stop the maps."""
+    import threading
+
+    from waitress.server import create_server
+
+    from webapp import create_app, db
+
+    settings, _ids = report_store
+    app = create_app(settings.model_copy(update={"basemap_url": ""}), {"TESTING": True, "LAGUNA_POOL_SIZE": 2})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        messages = []
+        page.on("console", lambda m: messages.append((m.type, m.text)))
+        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
+        response = page.goto(f"http://127.0.0.1:{server.effective_port}/reports/{built_it.id}/report.html")
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        page.wait_for_function("document.querySelectorAll('.leaflet-container').length > 0")
+        drawn = page.evaluate("document.querySelectorAll('path.leaflet-interactive, .leaflet-image-layer').length")
+        context.close()
+    finally:
+        server.close()
+        db.close(app)
+    assert [m for m in messages if m[0] in ("error", "pageerror")] == []
+    assert drawn > 0
