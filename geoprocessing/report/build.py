@@ -24,6 +24,7 @@ from psycopg.types.json import Jsonb
 
 from ..config import Settings
 from ..errors import InvalidInput
+from ..loaders.tables import sha256
 from ..store.connect import connect
 from . import assets, draw, render, snapshot, text
 from .gather import gather
@@ -108,8 +109,8 @@ def build_report(settings: Settings, period: str | None = None, lang: str | None
                 (report_id, p.code, lang, partner_id, title,
                  f"{rel}/{FILES['html']}" if "html" in files else None,
                  f"{rel}/{FILES['pdf']}" if "pdf" in files else None,
-                 _sha(tmp / FILES["html"]) if "html" in files else None,
-                 _sha(tmp / FILES["pdf"]) if "pdf" in files else None,
+                 sha256(tmp / FILES["html"]) if "html" in files else None,
+                 sha256(tmp / FILES["pdf"]) if "pdf" in files else None,
                  Jsonb(inputs), g.data["meta"]["illustrative"]))
             with conn.cursor() as cur:
                 cur.executemany("INSERT INTO laguna.report_job_runs (report_id, job_run_id) VALUES (%s, %s)",
@@ -171,16 +172,6 @@ class _Background:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         return False
-
-
-def _sha(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _recorded(settings: Settings, folder: Path) -> bool:
