@@ -132,12 +132,12 @@ def diagnose(crs: CRS, x: float, y: float) -> str:
     return UNKNOWN
 
 
-def check(label: str, positions: np.ndarray, original: np.ndarray, bounds: np.ndarray,
+def check(label: str, positions: np.ndarray, first_xy: np.ndarray, bounds: np.ndarray,
           reproj: Reprojection, wide: bool) -> None:
     """Refuse the first feature whose stored bounds leave the allowed box, saying why.
 
-    ``positions`` are the features' 0-based places in the file, ``original`` their
-    geometries before reprojection (to say where they are in the source's terms).
+    ``positions`` are the features' 0-based places in the file, ``first_xy`` their first
+    vertex before reprojection (to say where they are in the source's terms).
     """
     xmin, ymin, xmax, ymax = allowed_box(reproj.target_srid, wide)
     outside = ~((bounds[:, 0] >= xmin) & (bounds[:, 1] >= ymin)
@@ -145,7 +145,7 @@ def check(label: str, positions: np.ndarray, original: np.ndarray, bounds: np.nd
     if not outside.any():
         return
     i = int(np.flatnonzero(outside)[0])
-    x, y = shapely.get_coordinates(original[i])[0]
+    x, y = first_xy[i][:2]
     where = f"at ({x:.6g}, {y:.6g}) in {crs_label(reproj.source)}"
     if wide:
         raise InvalidInput(f"{label}: feature {positions[i] + 1:,} lies {where}, which is not on "

@@ -93,7 +93,12 @@ def _check_values(src, layer: LayerDef, nodata: float | None, label: str) -> dic
             if values.size == 0:
                 continue
             if layer.classified:
-                found = np.unique(values, return_counts=True)
+                if values.dtype in (np.uint8, np.uint16):  # a histogram: no sorting of pixels
+                    hist = np.bincount(values.ravel(), minlength=256)
+                    found = np.flatnonzero(hist)
+                    found = (found, hist[found])
+                else:
+                    found = np.unique(values, return_counts=True)
                 for v, c in zip(found[0].tolist(), found[1].tolist(), strict=True):
                     counts[int(v)] = counts.get(int(v), 0) + int(c)
             else:
@@ -183,7 +188,7 @@ def convert(layer: LayerDef, source: Source, *, var_dir: Path, srid: int, crs: s
             footprint = _footprint(tuple(src.bounds), reproj.source, srid)
             lonlat = _footprint(tuple(src.bounds), reproj.source, 4326)
             corners = shapely.get_coordinates(lonlat)
-            extent.check(label, np.zeros(1, np.int64), np.array([shapely.Point(src.bounds[0], src.bounds[1])]),
+            extent.check(label, np.zeros(1, np.int64), np.array([[src.bounds[0], src.bounds[1]]]),
                          np.array([[corners[:, 0].min(), corners[:, 1].min(),
                                     corners[:, 0].max(), corners[:, 1].max()]]),
                          extent.Reprojection(reproj.source, 4326, None), layer.wide_extent)
