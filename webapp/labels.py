@@ -30,6 +30,21 @@ def indicator_kind() -> dict[str, str]:
     return {"state": _("state"), "pressure": _("pressure"), "result": _("result")}
 
 
+def frequency() -> dict[str, str]:
+    return {"monthly": _("monthly"), "quarterly": _("quarterly"), "annual": _("annual"),
+            "biennial": _("every two years"), "triennial": _("every three years"),
+            "five_yearly": _("every five years"), "irregular": _("irregular")}
+
+
+def spatial_unit() -> dict[str, str]:
+    return {"site": _("the whole site"), "zone": _("zone"), "station": _("station")}
+
+
+def method() -> dict[str, str]:
+    return {"computed": _("computed by a job"), "entered": _("entered by hand"),
+            "imported": _("imported")}
+
+
 def station_kind() -> dict[str, str]:
     return {"tide_gauge": _("tide gauge"), "water_quality": _("water quality"),
             "meteo": _("weather"), "other": _("other")}
@@ -48,4 +63,5 @@ def all_labels() -> dict[str, dict[str, str]]:
     return {"zone_status": zone_status(), "project_status": project_status(),
             "traffic_light": traffic_light(), "trend": trend(),
             "indicator_kind": indicator_kind(), "station_kind": station_kind(),
-            "run_status": run_status(), "change": flood_change()}
+            "run_status": run_status(), "change": flood_change(), "frequency": frequency(),
+            "spatial_unit": spatial_unit(), "method": method()}

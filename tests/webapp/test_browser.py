@@ -186,7 +186,7 @@ def test_other_pages_load_offline_without_errors(watched, ids, output_dir, path)
     page = watched.open(path.format(**ids))
     page.wait_for_timeout(300)
     assert watched.errors == [] and watched.remote == [] and watched.dialogs == []
-    name = path.strip("/").split("?")[0].replace("/", "-").replace("{", "").replace("}", "") or "home"
+    name = path.split("?")[0].strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
     page.screenshot(path=str(output_dir / f"webapp-{name}.png"))
     if path.startswith(("/plan", "/flood", "/change", "/zones", "/projects")):
         assert page.locator(".laguna-illustrative").count() == 1

@@ -222,3 +222,8 @@ def test_job_run_pages(client, ids):
 def test_unknown_pages_are_html_404(client, path):
     r = client.get(path)
     assert r.status_code == 404 and "text/html" in r.content_type and "Errore 404" in r.text
+
+
+def test_projects_index_leads_to_the_plan_map(client):
+    r = client.get("/projects/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/plan/")

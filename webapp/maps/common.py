@@ -53,12 +53,13 @@ def render(m: folium.Map) -> Rendered:
 
 
 def base_map(conn: psycopg.Connection, settings: Settings, *, bounds=None, zoom: int = 11,
-             measure: bool = True, basemaps: bool = True) -> tuple[folium.Map, list[dict]]:
+             measure: bool = True, raster_base: bool = True) -> tuple[folium.Map, list[dict]]:
     """A map with the online basemap (if configured), the store's rasters as offline
     basemaps, scale bar, full screen, coordinates and measure tools. Returns the map and
-    the legend sections of its basemaps."""
+    the legend sections of its basemaps. ``raster_base``: with no online basemap, open on
+    the first raster (else on no basemap, for maps whose overlays are rasters)."""
     m = vendor.Map(location=VENICE, zoom_start=zoom, max_zoom=20)
-    sections = add_basemaps(m, conn, settings) if basemaps else []
+    sections = add_basemaps(m, conn, settings, raster_base)
     vendor.Fullscreen(title=_("Full screen"), title_cancel=_("Exit full screen")).add_to(m)
     vendor.MousePosition(position="bottomleft", separator=" ", prefix="WGS84", num_digits=5,
                          empty_string="").add_to(m)
@@ -71,7 +72,8 @@ def base_map(conn: psycopg.Connection, settings: Settings, *, bounds=None, zoom:
     return m, sections
 
 
-def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings) -> list[dict]:
+def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings,
+                 raster_base: bool = True) -> list[dict]:
     """Base layers: online tiles (optional), each raster layer's latest image, none."""
     sections = []
     online = bool(settings.basemap_url.strip())
@@ -85,11 +87,13 @@ def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings) ->
         asset = catalogue.raster_asset(conn, lay["name"], None)
         title = f"{loc(lay, 'title')} {asset['acquired'].isoformat()} ({_('offline')})"
         layer = elements.TileLayer(title, raster_tile_url(lay["name"], asset), overlay=False,
-                                   show=not online and i == 0, attribution=lay["attribution"] or "",
+                                   show=not online and raster_base and i == 0,
+                                   attribution=lay["attribution"] or "",
                                    max_native_zoom=18, key="laguna-offline")
         layer.add_to(m)
         sections.append(raster_legend(lay, asset, settings, layer, title))
-    elements.BlankBase(_("No basemap"), show=not online and not rasters).add_to(m)
+    elements.BlankBase(_("No basemap"),
+                       show=not online and not (rasters and raster_base)).add_to(m)
     return sections
 
 

@@ -25,7 +25,7 @@ CHANGE_COLOURS = {"lost": "#d7301f", "gained": "#1a9850", "kept": "#9ecae1"}
 
 def page(conn: psycopg.Connection, settings: Settings, date_from: dt.date | None,
          date_to: dt.date | None, kind: str | None) -> dict:
-    m, sections = common.base_map(conn, settings,
+    m, sections = common.base_map(conn, settings, raster_base=False,
                                   bounds=common.site_bounds(conn, settings.storage_srid))
     illustrative = False
     dates, class_names = [], {}

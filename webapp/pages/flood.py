@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from geoprocessing.config import Settings
 from geoprocessing.errors import InvalidInput, NotFound
 
-from ..i18n import lang
+from ..i18n import lang, loc
 from ..maps import common, elements
 from ..queries import catalogue, flood
 from .home import href
@@ -26,7 +26,7 @@ def page(conn: psycopg.Connection, settings: Settings, level: str, kind: str | N
         raise InvalidInput(f"There are no flood exposure values for zones of kind '{kind[:40]}'"
                            + (f"; there are for {', '.join(codes)}." if codes else "."))
     kind = kind or ("island" if "island" in codes else (codes[0] if codes else None))
-    m, sections = common.base_map(conn, settings,
+    m, sections = common.base_map(conn, settings, raster_base=False,
                                   bounds=common.site_bounds(conn, settings.storage_srid))
     result = flood.zones(conn, level, kind) if kind else None
     illustrative = bool(result and result["illustrative"])
@@ -81,6 +81,8 @@ def page(conn: psycopg.Connection, settings: Settings, level: str, kind: str | N
         common.illustrative_banner(m)
     features = orjson.loads(result["geojson"])["features"] if result else []
     rows = sorted((f["properties"] for f in features), key=lambda p: -(p.get("share") or 0))
+    names = {k["code"]: loc(k, "name") for k in catalogue.zone_kinds(conn)}
     return {"map": common.render(m), "level": level, "levels": flood.LEVELS, "kind": kind,
+            "kind_names": names,
             "kinds": kinds, "rows": rows, "run": run, "illustrative": illustrative,
             "exposed_count": None if exposed is None else len(exposed)}

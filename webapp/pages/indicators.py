@@ -21,7 +21,7 @@ from .. import labels
 from ..i18n import lang, loc, number
 from ..maps import common, elements
 from ..params import Page
-from ..queries import indicators
+from ..queries import catalogue, indicators
 from .home import href
 
 NO_VALUE = "#d9d9d9"
@@ -30,6 +30,12 @@ NO_VALUE = "#d9d9d9"
 def index(conn: psycopg.Connection) -> dict:
     found = indicators.indicators(conn)
     return {"indicators": found, "illustrative": any(r["illustrative"] for r in found)}
+
+
+def kind_names(conn: psycopg.Connection) -> dict[str, str]:
+    """Display names of the places values lie in: zone kinds, stations, the site."""
+    names = {k["code"]: loc(k, "name") for k in catalogue.zone_kinds(conn)}
+    return names | {"station": _("Stations"), "site": _("Whole site")}
 
 
 def _category(conn, indicator: dict, category: str | None) -> tuple[str, list[str]]:
@@ -65,6 +71,7 @@ def detail(conn: psycopg.Connection, settings: Settings, code: str, category: st
     values, more = indicators.values(conn, flt, page)
     inputs = indicators.run_inputs(conn, sorted({v["job_run_id"] for v in values if v["job_run_id"]}))
     return {"indicator": ind, "category": category, "categories": cats, "kinds": kinds,
+            "kind_names": kind_names(conn),
             "place_kind": place_kind, "chart": chart(ind, series), "values": values,
             "inputs": inputs, "more": more, "page": page, "zone_id": zone_id,
             "illustrative": ind["illustrative"] or any(v["illustrative"] for v in values)}
@@ -114,13 +121,14 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
         m, sections = common.base_map(conn, settings, bounds=common.site_bounds(conn, settings.storage_srid))
         return {"map": common.render(m), "choices": [], "indicator": None, "illustrative": False}
     if code is None:
-        with_values = [i for i in choices if i["n_values"]]
+        with_values = [i for i in choices if i["n_place_values"]]
         code = (with_values or choices)[0]["code"]
     ind = indicators.indicator(conn, code)
     category, cats = _category(conn, ind, category)
     kinds = [k for k in indicators.place_kinds(conn, ind["id"], category) if k["kind"] != "site"]
     place_kind = _place_kind(kinds, place_kind, ind)
-    m, sections = common.base_map(conn, settings, bounds=common.site_bounds(conn, settings.storage_srid))
+    m, sections = common.base_map(conn, settings, raster_base=False,
+                                  bounds=common.site_bounds(conn, settings.storage_srid))
     data = indicators.choropleth(conn, ind["id"], category, place_kind, zoom=13) if place_kind else None
     periods = data.periods if data else []
     if period is not None and period not in periods:
@@ -166,6 +174,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
         common.illustrative_banner(m)
     return {"map": common.render(m), "choices": choices, "indicator": ind, "category": category,
             "categories": cats, "kinds": kinds, "place_kind": place_kind, "periods": periods,
+            "kind_names": kind_names(conn),
             "period": period or (periods[-1] if periods else None), "illustrative": illustrative,
             "page_url": url_for("indicators.detail", code=code)}
 

@@ -32,7 +32,7 @@ RESERVED = {"bbox", "limit", "offset", "zoom", "lang", "point"}
 
 def layers(conn: psycopg.Connection, kind: str | None = None) -> list[dict]:
     query = sql.SQL("SELECT {cols} FROM laguna.layers l {cv} "
-                    "WHERE %(kind)s::text IS NULL OR l.kind = %(kind)s ORDER BY l.name").format(
+                    "WHERE %(kind)s::text IS NULL OR l.kind = %(kind)s ORDER BY l.name LIMIT 1000").format(
         cols=LAYER_COLUMNS, cv=CURRENT_VERSION)
     return rows(conn, query, {"kind": kind})
 
@@ -116,7 +116,7 @@ def zone_kinds(conn: psycopg.Connection) -> list[dict]:
     return rows(conn, """
         SELECT k.code, k.name_it, k.name_en, count(z.id) AS zones, bool_or(z.illustrative) AS illustrative
           FROM laguna.zone_kinds k JOIN laguna.zones z ON z.kind = k.code AND z.status <> 'superseded'
-         GROUP BY k.code ORDER BY min(k.sort_order)""")
+         GROUP BY k.code ORDER BY min(k.sort_order) LIMIT 100""")
 
 
 def storage_srid(conn: psycopg.Connection) -> int:

@@ -24,7 +24,7 @@ def zone_kinds(conn: psycopg.Connection) -> list[dict]:
     return rows(conn, """
         SELECT z.kind, count(DISTINCT z.id) AS n FROM laguna.indicator_values v
           JOIN laguna.indicators i ON i.id = v.indicator_id AND i.code = %s
-          JOIN laguna.zones z ON z.id = v.zone_id GROUP BY z.kind ORDER BY count(DISTINCT z.id) DESC""",
+          JOIN laguna.zones z ON z.id = v.zone_id GROUP BY z.kind ORDER BY count(DISTINCT z.id) DESC LIMIT 100""",
                 (SHARE,))
 
 

@@ -42,12 +42,14 @@ def indicators(conn: psycopg.Connection) -> list[dict]:
                i.baseline_value, i.baseline_period, i.target_value, i.target_period,
                c.code AS challenge,
                (SELECT count(*) FROM laguna.indicator_values v WHERE v.indicator_id = i.id) AS n_values,
+               (SELECT count(*) FROM laguna.indicator_values v WHERE v.indicator_id = i.id
+                   AND (v.zone_id IS NOT NULL OR v.station_id IS NOT NULL)) AS n_place_values,
                coalesce(l.green, 0) AS green, coalesce(l.amber, 0) AS amber,
                coalesce(l.red, 0) AS red, coalesce(l.unknown, 0) AS unknown, l.site_status
           FROM laguna.indicators i
           LEFT JOIN laguna.challenges c ON c.id = i.challenge_id
           LEFT JOIN lights l ON l.indicator_id = i.id
-         ORDER BY i.kind, i.code""")
+         ORDER BY i.kind, i.code LIMIT 1000""")
 
 
 def indicator(conn: psycopg.Connection, code: str) -> dict:
@@ -61,7 +63,7 @@ def indicator(conn: psycopg.Connection, code: str) -> dict:
     found["factors"] = rows(conn, """
         SELECT f.code, f.name_it, f.name_en FROM laguna.indicator_factors x
           JOIN laguna.unesco_factors f ON f.code = x.factor_code
-         WHERE x.indicator_id = %s ORDER BY f.code""", (found["id"],))
+         WHERE x.indicator_id = %s ORDER BY f.code LIMIT 100""", (found["id"],))
     found["projects"] = rows(conn, """
         SELECT p.id, p.code, p.title_it, p.title_en, p.status FROM laguna.project_indicators x
           JOIN laguna.projects p ON p.id = x.project_id WHERE x.indicator_id = %s
@@ -84,7 +86,7 @@ def place_kinds(conn: psycopg.Connection, indicator_id: int, category: str) -> l
                count(*) AS n
           FROM laguna.indicator_values v LEFT JOIN laguna.zones z ON z.id = v.zone_id
          WHERE v.indicator_id = %s AND v.category = %s
-         GROUP BY 1 ORDER BY count(*) DESC, 1""", (indicator_id, category))
+         GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 100""", (indicator_id, category))
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def run_inputs(conn: psycopg.Connection, run_ids: list[int]) -> dict[int, list[d
           LEFT JOIN laguna.layers rl ON rl.id = ra.layer_id
           LEFT JOIN laguna.station_series ss ON ss.id = ri.series_id
           LEFT JOIN laguna.stations st ON st.id = ss.station_id
-         WHERE ri.job_run_id = ANY(%s) ORDER BY ri.job_run_id, ri.id""", (list(run_ids),))
+         WHERE ri.job_run_id = ANY(%s) ORDER BY ri.job_run_id, ri.id LIMIT 5000""", (list(run_ids),))
     out: dict[int, list[dict]] = {}
     for r in found:
         out.setdefault(r["job_run_id"], []).append(r)

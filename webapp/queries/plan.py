@@ -77,19 +77,19 @@ def filter_options(conn: psycopg.Connection) -> dict[str, list[dict]]:
         "challenges": rows(conn, """
             SELECT DISTINCT c.code, c.title_it, c.title_en FROM laguna.challenges c
               JOIN laguna.action_plans ap ON ap.challenge_id = c.id
-              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code"""),
+              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code LIMIT 500"""),
         "action_plans": rows(conn, """
             SELECT DISTINCT ap.id, ap.code, c.code AS challenge, ap.title_it, ap.title_en
               FROM laguna.action_plans ap JOIN laguna.challenges c ON c.id = ap.challenge_id
-              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code, ap.code"""),
+              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code, ap.code LIMIT 1000"""),
         "statuses": [{"code": s} for s in STATUSES],
         "bodies": rows(conn, """
             SELECT DISTINCT b.code, b.name_it, b.name_en FROM laguna.bodies b
-              JOIN laguna.projects p ON p.lead_body_id = b.id ORDER BY b.name_it"""),
+              JOIN laguna.projects p ON p.lead_body_id = b.id ORDER BY b.name_it LIMIT 1000"""),
         "funding": rows(conn, """
             SELECT DISTINCT fs.code, fs.name_it, fs.name_en FROM laguna.funding_sources fs
               JOIN laguna.grants g ON g.funding_source_id = fs.id
-             WHERE g.project_id IS NOT NULL ORDER BY fs.name_it"""),
+             WHERE g.project_id IS NOT NULL ORDER BY fs.name_it LIMIT 1000"""),
     }
 
 
@@ -103,24 +103,24 @@ def project(conn: psycopg.Connection, project_id: int) -> dict:
     found["partners"] = rows(conn, """
         SELECT b.code, b.name_it, b.name_en, pp.role FROM laguna.project_partners pp
           JOIN laguna.bodies b ON b.id = pp.body_id WHERE pp.project_id = %s
-         ORDER BY pp.role, b.name_it""", (project_id,))
+         ORDER BY pp.role, b.name_it LIMIT 500""", (project_id,))
     found["grants"] = rows(conn, """
         SELECT g.id, g.year, g.status, g.law77_line, g.requested_eur, g.granted_eur, g.spent_eur,
                g.act_reference, g.title_it, g.title_en, fs.code AS source, fs.name_it AS source_it,
                fs.name_en AS source_en, b.name_it AS beneficiary_it, b.name_en AS beneficiary_en
           FROM laguna.grants g JOIN laguna.funding_sources fs ON fs.id = g.funding_source_id
           LEFT JOIN laguna.bodies b ON b.id = g.beneficiary_body_id
-         WHERE g.project_id = %s ORDER BY g.year, g.id""", (project_id,))
+         WHERE g.project_id = %s ORDER BY g.year, g.id LIMIT 500""", (project_id,))
     found["zones"] = rows(conn, """
         SELECT z.id, z.kind, z.code, z.name_it, z.name_en FROM laguna.project_zones pz
           JOIN laguna.zones z ON z.id = pz.zone_id WHERE pz.project_id = %s
-         ORDER BY z.kind, z.code""", (project_id,))
+         ORDER BY z.kind, z.code LIMIT 500""", (project_id,))
     found["indicators"] = rows(conn, """
         SELECT i.code, i.name_it, i.name_en FROM laguna.project_indicators pi
           JOIN laguna.indicators i ON i.id = pi.indicator_id WHERE pi.project_id = %s
-         ORDER BY i.code""", (project_id,))
+         ORDER BY i.code LIMIT 500""", (project_id,))
     found["factors"] = rows(conn, """
         SELECT f.code, f.name_it, f.name_en FROM laguna.project_factors pf
           JOIN laguna.unesco_factors f ON f.code = pf.factor_code WHERE pf.project_id = %s
-         ORDER BY f.code""", (project_id,))
+         ORDER BY f.code LIMIT 500""", (project_id,))
     return found

@@ -29,7 +29,7 @@ def run(conn: psycopg.Connection, run_id: int, max_values: int = 200) -> dict:
                count(DISTINCT v.category) AS categories
           FROM laguna.indicator_values v JOIN laguna.indicators i ON i.id = v.indicator_id
          WHERE v.job_run_id = %s GROUP BY i.code, i.name_it, i.name_en, i.unit
-         ORDER BY i.code""", (run_id,))
+         ORDER BY i.code LIMIT 500""", (run_id,))
     found["value_rows"] = rows(conn, """
         SELECT v.id, i.code AS indicator, i.unit, v.category, v.period, v.value, v.quality,
                z.id AS zone_id, z.code AS zone_code, z.name_it AS zone_name_it,

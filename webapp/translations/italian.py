@@ -130,6 +130,13 @@ IT = {
     "Indicators in this zone": "Indicatori in questa zona", "Latest period": "Ultimo periodo",
     "entered": "inserito", "No indicator values for this zone yet.": "Ancora nessun valore per questa zona.",
     "Projects in this zone": "Progetti in questa zona", "No projects in this zone.": "Nessun progetto in questa zona.",
+    "monthly": "mensile", "quarterly": "trimestrale", "annual": "annuale",
+    "every two years": "biennale", "every three years": "triennale",
+    "every five years": "quinquennale", "irregular": "irregolare",
+    "the whole site": "l'intero sito", "zone": "zona", "station": "stazione",
+    "computed by a job": "calcolato da un'elaborazione", "entered by hand": "inserito a mano",
+    "imported": "importato",
+    "Stations": "Stazioni",
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
 }
 

@@ -171,7 +171,8 @@ var laguna = (function () {
             return box;
           }, {maxWidth: 360});
           if (o.tooltip && f.properties[o.tooltip] !== undefined) {
-            layer.bindTooltip(String(f.properties[o.tooltip]), {sticky: true});
+            // a node, not a string: Leaflet would insert a string as HTML
+            layer.bindTooltip(el("span", null, f.properties[o.tooltip]), {sticky: true});
           }
         }
       });
