@@ -27,8 +27,10 @@ def _year(start) -> float:
 
 
 def _png(fig) -> bytes:
+    # Fixed margins, the legend in the right one: no "tight" bounding box (a second draw).
+    fig.subplots_adjust(left=0.15, right=0.7, bottom=0.11, top=0.96)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.05, facecolor="white")
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
     plt.close(fig)
     return buf.getvalue()
 
