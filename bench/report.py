@@ -32,8 +32,10 @@ BIN = Path(sys.executable).parent
 TARGET_S = 30.0
 
 
-def child(args: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of a child process."""
+def child(args: list[str]) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stdout, CPU seconds) of a child process (its CPU
+    includes the processes it waited for: a machine shared by others slows the wall time,
+    not the CPU time)."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -42,7 +44,7 @@ def child(args: list[str]) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed: {err.strip() or out.strip()}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def paged_html(path: Path) -> None:
@@ -87,10 +89,11 @@ def main() -> None:
         subprocess.run([laguna, "sample", "load", "--resolution", f"{args.resolution:g}"], check=True)
         subprocess.run([laguna, "jobs", "run", "--all", "--quiet"], check=True)
 
-    walls, rss, ids = [], [], []
+    walls, rss, ids, cpus = [], [], [], []
     for _ in range(max(1, args.repeat)):
-        wall, peak, out = child([laguna, "report", "build", "--period", "latest", "--lang", args.lang])
+        wall, peak, out, cpu = child([laguna, "report", "build", "--period", "latest", "--lang", args.lang])
         walls.append(wall)
+        cpus.append(cpu)
         rss.append(peak)
         ids.append(int(re.search(r"report (\d+):", out).group(1)))
         files = dict(re.findall(r"^\s+(html|pdf): (.+)$", out, flags=re.M))
@@ -100,7 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "paged.html"
         paged_html(source)
-        peer_wall, peer_rss, _ = child([str(BIN / "weasyprint"), str(source), str(Path(tmp) / "peer.pdf")])
+        peer_wall, peer_rss, _, peer_cpu = child([str(BIN / "weasyprint"), str(source), str(Path(tmp) / "peer.pdf")])
     delete_reports(ids)
 
     build = statistics.median(walls)
@@ -108,6 +111,7 @@ def main() -> None:
     print(f"builds: {len(walls)}")
     print(f"report_build_s: {build:.1f}")
     print(f"report_build_min_s: {min(walls):.1f}")
+    print(f"report_build_cpu_s: {statistics.median(cpus):.1f}")
     print(f"peak_rss_mb: {max(rss):.0f}")
     print(f"html_mb: {sizes[0]:.1f}")
     print(f"pdf_mb: {sizes[1]:.1f}")
@@ -115,6 +119,7 @@ def main() -> None:
     if match:
         print(f"pdf_pages: {match.group(1)}")
     print(f"peer_weasyprint_s: {peer_wall:.1f}")
+    print(f"peer_weasyprint_cpu_s: {peer_cpu:.1f}")
     print(f"peer_weasyprint_rss_mb: {peer_rss:.0f}")
     print(f"ratio_vs_weasyprint: {build / peer_wall:.2f}")
     print(f"target_s: {TARGET_S:.0f}")
