@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT))
+# bench/ goes to the end of the path: bench/dask.py must not shadow the dask package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"] + [str(ROOT / "bench")]
 
 METHODS = ("job", "exactextract", "rasterstats", "single_pass")
 

@@ -138,9 +138,10 @@ def _register() -> None:
     from .jobs.cli import jobs
     from .layers_cli import layers
     from .loaders.cli import indicators, observations, plan, register
+    from .report.cli import report
     from .sample.cli import sample
 
-    for group in (layers, export, register, plan, indicators, observations, sample, jobs):
+    for group in (layers, export, register, plan, indicators, observations, sample, jobs, report):
         cli.add_command(group)
 
 

@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from . import db, errors, i18n, labels
     from .ogc import bp as ogc_bp
+    from .reports import bp as reports_bp
     from .views import BLUEPRINTS
 
     db.init_app(app)
@@ -37,4 +38,5 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(ogc_bp, url_prefix="/ogc")
+    app.register_blueprint(reports_bp)
     return app

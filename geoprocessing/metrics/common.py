@@ -35,6 +35,13 @@ def assets_for_period(ctx: JobContext, layer: str, required: bool = True) -> lis
     return assets
 
 
+def check_classes(asset: dict[str, Any], layer: str) -> None:
+    """Class rasters are one uint8 band (the land-cover convention; 0 is no data)."""
+    if asset["dtype"] != "uint8":
+        raise InvalidInput(f"The raster {label(asset, layer)} ({asset['path']}) has data type "
+                           f"{asset['dtype']}; a class raster must be uint8.")
+
+
 def legend_classes(asset: dict[str, Any]) -> list[int]:
     """The class codes of a classified layer's legend (1..255 when it has none)."""
     values = sorted({int(e["value"]) for e in asset.get("legend") or [] if "value" in e})

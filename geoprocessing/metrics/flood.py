@@ -56,7 +56,6 @@ def compute(ctx: JobContext) -> None:
     land_covers = ctx.raster_assets("land_cover")
     assets = ctx.layer("heritage_assets", ["asset_id", "name", "category"])
     zones = ctx.zones()
-    exposed = {}
     for dem in dems:
         dem_path = ctx.raster_path(dem)
         lc = _nearest(land_covers, dem["acquired"])
@@ -67,21 +66,15 @@ def compute(ctx: JobContext) -> None:
                                        mapper=mapper(ctx, f"flood {year(dem)}"))
         land = cells[:, 1:].sum(axis=1)
         below = np.cumsum(cells[:, 1:len(levels) + 1], axis=1)   # zones x levels
-        no_land = []
         for i, zone in enumerate(zones.itertuples()):
-            if land[i] <= 0:
-                no_land.append(zone.code)
-                continue
-            for k, cm in enumerate(levels_cm):
-                ctx.emit("FLOOD_LAND_SHARE", 100 * below[i, k] / land[i], year(dem), zone_id=zone.id,
-                         category=str(cm))
-        # Heritage assets: ground under each point, and the zones each lies in.
-        points = assets.geometry.values
-        if zones.crs != zoned.grid.crs:
-            points = assets.to_crs(zoned.grid.crs).geometry.values
+            if land[i] > 0:
+                for k, cm in enumerate(levels_cm):
+                    ctx.emit("FLOOD_LAND_SHARE", 100 * below[i, k] / land[i], year(dem),
+                             zone_id=zone.id, category=str(cm))
+        # Heritage assets: the ground under each point, and the zones each lies in.
+        points = assets.to_crs(zoned.grid.crs).geometry.values
         ground = _ground(dem_path, points)
         pt, zi = shapely.STRtree(zoned.geoms).query(points, predicate="intersects")
-        area = shapely.area(zoned.geoms)
         lists = {}
         for k, cm in enumerate(levels_cm):
             hit = ground < levels[k]
@@ -89,15 +82,17 @@ def compute(ctx: JobContext) -> None:
             for i, zone in enumerate(zones.itertuples()):
                 ctx.emit("FLOOD_ASSETS_EXPOSED", counts[i], year(dem), zone_id=zone.id,
                          category=str(cm))
-            lists[str(cm)] = _exposed_list(assets, zones, pt, zi, area, np.flatnonzero(hit), ground)
-        exposed = {"period": year(dem), "land_cover": f"{lc['acquired']:%Y-%m-%d}", **lists}
-        ctx.summary.setdefault("dates", []).append(f"{dem['acquired']:%Y-%m-%d}")
-        if no_land:
-            ctx.summary["zones_without_land"] = no_land
+            lists[str(cm)] = _exposed_list(assets, zones, pt, zi, shapely.area(zoned.geoms),
+                                           np.flatnonzero(hit), ground)
+        # The list of the latest date computed goes to the summary (the map and reports).
+        ctx.summary["exposed_assets"] = lists
+        ctx.summary["exposed_assets_period"] = year(dem)
+        ctx.summary.setdefault("dates", {})[year(dem)] = {
+            "dem": f"{dem['acquired']:%Y-%m-%d}", "land_cover": f"{lc['acquired']:%Y-%m-%d}"}
+        ctx.summary["zones_without_land"] = [z.code for z, n in zip(zones.itertuples(), land, strict=True)
+                                             if n <= 0]
         ctx.summary["assets_without_ground"] = int(np.isnan(ground).sum())
     ctx.summary["levels_cm"] = levels_cm
-    ctx.summary["exposed_assets"] = {k: v for k, v in exposed.items() if k not in ("period", "land_cover")}
-    ctx.summary["exposed_assets_period"] = exposed.get("period")
     ctx.summary["zones"] = len(zones)
 
 

@@ -13,7 +13,16 @@ from ..errors import InvalidInput
 from ..jobs import Inputs, Job, register
 from ..jobs.context import JobContext
 from . import zonal
-from .common import ZONE_KINDS, Zoned, assets_for_period, label, legend_classes, mapper, year
+from .common import (
+    ZONE_KINDS,
+    Zoned,
+    assets_for_period,
+    check_classes,
+    label,
+    legend_classes,
+    mapper,
+    year,
+)
 from .rasters import Band, Classes, Transitions
 
 
@@ -23,6 +32,7 @@ def composition(ctx: JobContext) -> None:
     ctx.summary["dates"] = []
     outside: set[str] = set()
     for asset in assets:
+        check_classes(asset, "land_cover")
         path = ctx.raster_path(asset)
         zoned = Zoned(ctx, zones, path, label(asset, "land_cover"))
         cells = zonal.zone_class_cells(zoned.geoms, zoned.grid, Classes(Band(str(path))), 256,
@@ -61,6 +71,8 @@ def change(ctx: JobContext) -> None:
         if not later:
             raise InvalidInput(f"The layer 'land_cover' has no raster for {period} after the "
                                f"baseline {year(base)}.")
+    for asset in (base, *later):
+        check_classes(asset, "land_cover")
     zones = ctx.zones()
     artificial = int(ctx.params["artificial_class"])
     before_path = ctx.raster_path(base)

@@ -34,19 +34,20 @@ class Band:
     path: str
     grid: Grid | None = None
 
-    def read(self, r0: int, r1: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
-        """The window's values and validity (not nodata, not NaN)."""
+    def raw(self, r0: int, r1: int, c0: int, c1: int) -> tuple[np.ndarray, float | None]:
+        """The window's values and the nodata value."""
         window = Window(c0, r0, c1 - c0, r1 - r0)
         with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), rasterio.open(self.path) as ds:
             if self.grid is None or Grid.of(ds).same_as(self.grid):
-                data = ds.read(1, window=window)
-                nodata = ds.nodata
-            else:
-                g = self.grid
-                with WarpedVRT(ds, crs=g.crs, transform=g.transform, width=g.width,
-                               height=g.height, resampling=Resampling.nearest) as vrt:
-                    data = vrt.read(1, window=window)
-                    nodata = vrt.nodata
+                return ds.read(1, window=window), ds.nodata
+            g = self.grid
+            with WarpedVRT(ds, crs=g.crs, transform=g.transform, width=g.width, height=g.height,
+                           resampling=Resampling.nearest) as vrt:
+                return vrt.read(1, window=window), vrt.nodata
+
+    def read(self, r0: int, r1: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
+        """The window's values and validity (not nodata, not NaN)."""
+        data, nodata = self.raw(r0, r1, c0, c1)
         valid = np.ones(data.shape, dtype=bool) if nodata is None else data != nodata
         if data.dtype.kind == "f":
             valid &= ~np.isnan(data)
@@ -55,13 +56,18 @@ class Band:
 
 @dataclass(frozen=True)
 class Classes:
-    """Class values of a categorical (uint8) raster; nodata becomes class 0."""
+    """Class values of a categorical (uint8) raster; nodata becomes class 0 (so a class 0
+    that is not nodata counts as no data too)."""
 
     band: Band
 
     def __call__(self, r0, r1, c0, c1) -> np.ndarray:
-        data, valid = self.band.read(r0, r1, c0, c1)
-        return np.where(valid, data, 0).astype(np.uint8)
+        data, nodata = self.band.raw(r0, r1, c0, c1)
+        if data.dtype != np.uint8:
+            raise ValueError(f"a class raster must be uint8, not {data.dtype}")
+        if nodata is None or nodata == 0:     # the usual case: nothing to copy
+            return data
+        return np.where(data == nodata, 0, data).astype(np.uint8)
 
 
 @dataclass(frozen=True)

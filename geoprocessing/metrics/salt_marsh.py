@@ -19,7 +19,7 @@ from ..errors import InvalidInput
 from ..jobs import Inputs, Job, register
 from ..jobs.context import JobContext
 from . import zonal
-from .common import Zoned, label, mapper, year
+from .common import Zoned, check_classes, label, mapper, year
 from .rasters import Band, Classes
 
 
@@ -38,6 +38,7 @@ def _vector(ctx: JobContext, basins) -> dict[str, np.ndarray]:
 def _raster(ctx: JobContext, basins, marsh_class: int) -> dict[str, np.ndarray]:
     areas = {}
     for asset in ctx.raster_assets("land_cover"):
+        check_classes(asset, "land_cover")
         path = ctx.raster_path(asset)
         zoned = Zoned(ctx, basins, path, label(asset, "land_cover"))
         cells = zonal.zone_class_cells(zoned.geoms, zoned.grid, Classes(Band(str(path))), 256,

@@ -37,14 +37,17 @@ import numpy as np
 import shapely
 from affine import Affine
 
-# Cells processed at once inside a task: bounds the temporaries (about 20 bytes a cell).
-SUB_CELLS = 1 << 22
+# Cells processed at once inside a task: bounds the temporaries (8 to 16 MB each, which
+# malloc recycles; larger ones are fresh mappings that cost page faults every time).
+SUB_CELLS = 1 << 21
 # Cells read per task (a window of whole block rows): bounds a task's memory and sets the
 # number of tasks (about 200 for a 2e9-cell raster).
 TASK_CELLS = 1 << 24
 # Largest code space of one fill (mixed radix over layers); beyond it, zones are split
 # into several groups, each with its own fill. Bounds the code -> face lookup table.
 MAX_CODES = 1 << 22
+# Coverage fractions this close to 0 or 1 are 0 or 1 (float64 sums err by ~1e-15).
+SNAP = 1e-9
 # Zones per batch (tasks are batches x windows); one batch for the usual zone counts.
 BATCH_ZONES = 512
 
@@ -357,7 +360,9 @@ def boundary(z: Zones, sel: np.ndarray, r0: int, r1: int, c0: int, width: int) -
     before = np.where(starts > 0, run[starts - 1], 0.0)
     run -= np.repeat(before, np.diff(np.r_[starts, len(uk)]))
     cells = np.unique(base[is_cell] + col[is_cell])
-    cover = np.clip(run[np.searchsorted(uk, cells)], 0.0, 1.0)
+    cover = run[np.searchsorted(uk, cells)]
+    # Rounding leaves ~1e-15 on cells the outline only touches: snap to 0 and 1.
+    cover = np.where(cover < SNAP, 0.0, np.where(cover > 1 - SNAP, 1.0, cover))
     line = cells // stride
     return Boundary((line // h).astype(np.int64), (line % h).astype(np.int64),
                     (cells % stride).astype(np.int64), cover)
@@ -472,14 +477,17 @@ def class_counts(z: Zones, classes: np.ndarray, r0: int, c0: int, n_classes: int
 # Continuous values: weighted moments, extremes and exact weighted quantiles -------------
 
 def _keys(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Order-preserving unsigned keys of float values (float32 unless given float64)."""
+    """Order-preserving unsigned keys of float values (float32 unless given float64):
+    negative values get every bit flipped, others the sign bit (one temporary array)."""
     if values.dtype == np.float64:
-        u = values.view(np.uint64)
-        top = np.uint64(1 << 63)
-        return np.where(u & top, ~u, u | top), 64
-    u = values.astype(np.float32, copy=False).view(np.uint32)
-    top = np.uint32(1 << 31)
-    return np.where(u & top, ~u, u | top), 32
+        u, bits, kind = values.view(np.uint64), 64, np.uint64
+    else:
+        u, bits, kind = values.astype(np.float32, copy=False).view(np.uint32), 32, np.uint32
+    key = u >> kind(bits - 1)
+    key *= kind((1 << (bits - 1)) - 1)
+    key |= kind(1 << (bits - 1))
+    key ^= u
+    return key, bits
 
 
 def _unkey(keys: np.ndarray, bits: int) -> np.ndarray:
@@ -492,13 +500,45 @@ def _unkey(keys: np.ndarray, bits: int) -> np.ndarray:
     return np.where(k & top, k ^ top, ~k).view(np.float32).astype(np.float64)
 
 
-PREFIX_BITS = 16
+# Quantiles look for the key prefix (these top bits of a value's order key) holding each
+# quantile in a first pass, then for the exact value among the cells of that prefix in a
+# second. 20 bits: a float32 prefix spans 1/2048 of a power of two (e.g. 0.5 mm at 1 m).
+PREFIX_BITS = 20
+
+
+def _cell_faces(p: Piece, width: int) -> np.ndarray:
+    """Face id of every cell of a piece (flat), from its runs."""
+    runs = p.runs
+    run_face = p.faces.lut[p.combo[runs // width, runs % width]]
+    return np.repeat(run_face, np.diff(np.r_[runs, p.combo.size]))
+
+
+def _to_zones(p: Piece, face: np.ndarray, *columns: np.ndarray):
+    """Spread per-face rows to the zones holding each face: (zone, *columns)."""
+    member = _member(np.asarray(p.faces.codes, dtype=np.int64), p.group).astype(bool)
+    fi, zi = np.nonzero(member[face])
+    return (p.group.zones[zi], *(c[fi] for c in columns))
+
+
+def _count_pairs(face: np.ndarray, key: np.ndarray, n_faces: int):
+    """Counts of each (face, key prefix) pair: by bincount over the prefixes present (no
+    sort), or by np.unique when faces x prefixes would be a large table."""
+    present = np.flatnonzero(np.bincount(key, minlength=1 << PREFIX_BITS))
+    m = len(present)
+    if n_faces * m <= 1 << 23:
+        dense = np.zeros(1 << PREFIX_BITS, dtype=np.int64)
+        dense[present] = np.arange(m)
+        table = np.bincount(face * m + dense[key], minlength=n_faces * m).reshape(n_faces, m)
+        fi, ki = np.nonzero(table)
+        return fi, present[ki], table[fi, ki]
+    pair, count = np.unique((face << PREFIX_BITS) | key, return_counts=True)
+    return pair >> PREFIX_BITS, pair & ((1 << PREFIX_BITS) - 1), count
 
 
 def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: int,
                   histogram: bool, sub_cells: int = SUB_CELLS) -> dict[str, Any]:
     """Per zone: weight (coverage-weighted valid cells), weighted sum, min, max, and
-    (``histogram``) the weights by key prefix (the top 16 bits of the value's order key)."""
+    (``histogram``) the weights by key prefix, as (zone, prefix, weight) triples."""
     h, width = values.shape
     n = z.n
     w = np.zeros(n)
@@ -506,8 +546,7 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
     lo = np.full(n, np.inf)
     hi = np.full(n, -np.inf)
     hist = []
-    keys, bits = _keys(values)
-    shift = bits - PREFIX_BITS
+    shift = (64 if values.dtype == np.float64 else 32) - PREFIX_BITS
     for p in sweep(z, r0, h, c0, width, 1, sub_cells):
         v = values[p.rows].astype(np.float64, copy=False)
         ok = valid[p.rows]
@@ -515,10 +554,11 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
         runs = p.runs
         run_face = p.faces.lut[p.combo[runs // width, runs % width]]
         member = _member(np.asarray(p.faces.codes, dtype=np.int64), p.group)  # faces x zones
-        vv = np.where(ok, v, 0.0).reshape(-1)
+        # Runs of one face: sums and extremes by reduceat, then per face, then per zone.
         fn = np.bincount(run_face, np.add.reduceat(flat_ok, runs, dtype=np.int64),
                          minlength=len(member))
-        fs = np.bincount(run_face, np.add.reduceat(vv, runs), minlength=len(member))
+        fs = np.bincount(run_face, np.add.reduceat(np.where(ok, v, 0.0).reshape(-1), runs),
+                         minlength=len(member))
         fmin = np.full(len(member), np.inf)
         fmax = np.full(len(member), -np.inf)
         np.minimum.at(fmin, run_face, np.minimum.reduceat(np.where(ok, v, np.inf).reshape(-1), runs))
@@ -539,33 +579,29 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
         np.minimum.at(lo, bz[some], bv[some])
         np.maximum.at(hi, bz[some], bv[some])
         if histogram:
-            prefix = (keys[p.rows] >> shift).astype(np.int64).reshape(-1)
-            present = np.flatnonzero(np.bincount(prefix[flat_ok], minlength=1 << PREFIX_BITS))
-            dense = np.zeros(1 << PREFIX_BITS, dtype=np.int64)
-            dense[present] = np.arange(len(present))
-            lengths = np.diff(np.r_[runs, flat_ok.size])
-            cell_face = np.repeat(run_face, lengths)
-            m = len(present)
-            fh = np.bincount(cell_face[flat_ok] * m + dense[prefix[flat_ok]],
-                             minlength=len(member) * m).reshape(len(member), m)
-            zh = member.T @ fh                                     # zones of group x m
-            zi, pi = np.nonzero(zh)
-            hist.append((zs[zi], present[pi], zh[zi, pi].astype(np.float64)))
-            bp = prefix.reshape(p.combo.shape)[p.row, p.col][bok]
-            hist.append((bz, bp, d))
+            # Keys per piece: whole-window temporaries would cost page faults every task.
+            prefix = (_keys(values[p.rows])[0] >> shift).astype(np.int64)
+            face, key, count = _count_pairs(_cell_faces(p, width)[flat_ok],
+                                            prefix.reshape(-1)[flat_ok], len(member))
+            hist.append(_to_zones(p, face, key, count.astype(np.float64)))
+            hist.append((bz, prefix[p.row, p.col][bok], d))
     out: dict[str, Any] = {"w": w, "s": s, "min": lo, "max": hi}
     if histogram:
-        out["hist"] = _sum_triples(hist)
+        out["hist"] = _sum_triples(hist, PREFIX_BITS)
     return out
 
 
-def _sum_triples(parts):
-    """Aggregate (zone, key, weight) triples: unique (zone, key) with summed weights."""
+def _sum_triples(parts, key_bits: int = 64):
+    """Aggregate (zone, key, weight) triples: unique (zone, key), weights summed; sorted."""
     zone = np.concatenate([np.zeros(0, np.int64), *(p[0] for p in parts)]).astype(np.int64)
     key = np.concatenate([np.zeros(0, np.uint64), *(p[1] for p in parts)]).astype(np.uint64)
     weight = np.concatenate([np.zeros(0), *(p[2] for p in parts)]).astype(np.float64)
     if not len(zone):
         return zone, key, weight
+    if key_bits <= 40:   # one int64 per pair: a hash-based unique
+        pair, inv = np.unique((zone << key_bits) | key.astype(np.int64), return_inverse=True)
+        return pair >> key_bits, (pair & ((1 << key_bits) - 1)).astype(np.uint64), \
+            np.bincount(inv.reshape(-1), weights=weight, minlength=len(pair))
     order = np.lexsort((key, zone))
     zone, key, weight = zone[order], key[order], weight[order]
     starts = np.flatnonzero(np.r_[True, (zone[1:] != zone[:-1]) | (key[1:] != key[:-1])])
@@ -577,50 +613,39 @@ def value_candidates(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c
     """Pass 2 of the quantiles: the weights of each exact value whose key prefix is one of
     the zone's target prefixes (``targets[zone]``), as (zone, key, weight) triples."""
     h, width = values.shape
-    keys, bits = _keys(values)
+    bits = 64 if values.dtype == np.float64 else 32
     shift = bits - PREFIX_BITS
     wanted = np.zeros(1 << PREFIX_BITS, dtype=bool)
     for t in targets:
         wanted[t] = True
-    zone_wants = np.zeros((z.n, 1 << PREFIX_BITS), dtype=bool) if z.n * (1 << PREFIX_BITS) <= 1 << 27 \
-        else None
-    if zone_wants is not None:
-        for zi, t in enumerate(targets):
-            zone_wants[zi, t] = True
+    zone_wants = np.unique(np.concatenate(
+        [np.zeros(0, np.int64), *((zi << PREFIX_BITS) | t for zi, t in enumerate(targets))]))
+
+    def keep(zone, key):
+        return np.isin((zone << PREFIX_BITS) | (key >> np.uint64(shift)).astype(np.int64), zone_wants)
+
     parts = []
     for p in sweep(z, r0, h, c0, width, 1, sub_cells):
         ok = valid[p.rows]
-        k = keys[p.rows]
-        prefix = (k >> shift).astype(np.int64)
-        cand = ok & wanted[prefix]
-        zs = p.group.zones
+        k = _keys(values[p.rows])[0]
+        cand = (ok & wanted[(k >> shift).astype(np.int64)]).reshape(-1)
         if cand.any():
-            runs = p.runs
-            run_face = p.faces.lut[p.combo[runs // width, runs % width]]
-            lengths = np.diff(np.r_[runs, ok.size])
-            cell_face = np.repeat(run_face, lengths).reshape(ok.shape)[cand]
-            ck = k[cand].astype(np.uint64)
-            # Aggregate (face, key) first: few distinct values per face in practice.
-            order = np.lexsort((ck, cell_face))
-            cf, ck = cell_face[order], ck[order]
-            new = np.flatnonzero(np.r_[True, (cf[1:] != cf[:-1]) | (ck[1:] != ck[:-1])])
-            cf, ck, cw = cf[new], ck[new], np.diff(np.r_[new, len(order)]).astype(np.float64)
-            member = _member(np.asarray(p.faces.codes, dtype=np.int64), p.group)
-            fi, zi = np.nonzero(member[cf])
-            zone = zs[zi]
-            kp = (ck[fi] >> np.uint64(shift)).astype(np.int64)
-            keep = zone_wants[zone, kp] if zone_wants is not None else \
-                np.array([kk in set(targets[zz].tolist()) for zz, kk in zip(zone, kp, strict=True)],
-                         dtype=bool)
-            parts.append((zone[keep], ck[fi][keep], cw[fi][keep]))
+            face = _cell_faces(p, width)[cand]
+            ck = k.reshape(-1)[cand].astype(np.uint64)
+            # Aggregate (face, key) first: often few distinct values per face.
+            if bits == 32:
+                pair, cw = np.unique((face.astype(np.uint64) << np.uint64(32)) | ck, return_counts=True)
+                cf, ck = (pair >> np.uint64(32)).astype(np.int64), pair & np.uint64(0xFFFFFFFF)
+            else:
+                cf, ck, cw = _sum_triples([(face, ck, np.ones(len(face)))])
+            zone, ck, cw = _to_zones(p, cf, ck, cw.astype(np.float64))
+            mine = keep(zone, ck)
+            parts.append((zone[mine], ck[mine], cw[mine]))
         bok = ok[p.row, p.col]
-        bz = p.zone[bok]
-        bk = k[p.row, p.col][bok].astype(np.uint64)
-        bp = (bk >> np.uint64(shift)).astype(np.int64)
-        keep = zone_wants[bz, bp] if zone_wants is not None else \
-            np.array([kk in set(targets[zz].tolist()) for zz, kk in zip(bz, bp, strict=True)], dtype=bool)
-        parts.append((bz[keep], bk[keep], (p.cover - p.burned)[bok][keep]))
-    zone, key, weight = _sum_triples(parts)
+        bz, bk = p.zone[bok], k[p.row, p.col][bok].astype(np.uint64)
+        mine = keep(bz, bk)
+        parts.append((bz[mine], bk[mine], (p.cover - p.burned)[bok][mine]))
+    zone, key, weight = _sum_triples(parts, bits)
     return zone, key, weight, bits
 
 
@@ -636,7 +661,7 @@ def local_map(fn, items, shared=None):
     return [fn(item, shared) for item in items]
 
 
-def _plan(geometries: Sequence, grid: Grid):
+def _plan(geometries: Sequence, grid: Grid, task_cells: int | None = None):
     geoms = np.asarray(geometries, dtype=object)
     batches = []
     rows = [grid.height, 0]
@@ -650,7 +675,8 @@ def _plan(geometries: Sequence, grid: Grid):
             cols = [min(cols[0], zb.cols[0]), max(cols[1], zb.cols[1])]
     if rows[1] <= rows[0] or cols[1] <= cols[0]:
         return batches, [], (0, 0)
-    items = [(bi, a, b) for bi in range(len(batches)) for a, b in windows(grid, tuple(rows), tuple(cols))]
+    items = [(bi, a, b) for bi in range(len(batches))
+             for a, b in windows(grid, tuple(rows), tuple(cols), task_cells)]
     return batches, items, tuple(cols)
 
 
@@ -720,7 +746,8 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     """
     map_ = mapper or local_map
     n = len(geometries)
-    batches, items, cols = _plan(geometries, grid)
+    # Continuous windows take about 8 times the bytes of class windows: smaller tasks.
+    batches, items, cols = _plan(geometries, grid, max(1, TASK_CELLS // 8))
     w, s = np.zeros(n), np.zeros(n)
     lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
     out: dict[Any, np.ndarray] = {}
@@ -745,7 +772,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     if not quantiles:
         return out
     # Pass 1 result: per zone, cumulative weight by key prefix -> the prefix holding each quantile.
-    hz, hk, hw = _sum_triples(hist)
+    hz, hk, hw = _sum_triples(hist, PREFIX_BITS)
     targets = [[np.zeros(0, np.int64) for _ in range(len(index))] for _, index in batches]
     below: dict[tuple[int, float], tuple[int, float]] = {}
     batch_of = {int(zi): (bi, k) for bi, (_, index) in enumerate(batches) for k, zi in enumerate(index)}
@@ -771,7 +798,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     for (bi, _, _), res in zip(items, map_(_candidates_task, items, shared), strict=True):
         cz, ck, cw, bits = res
         cand.append((batches[bi][1][cz], ck, cw))
-    cz, ck, cw = _sum_triples(cand)
+    cz, ck, cw = _sum_triples(cand, bits)
     cb = np.searchsorted(cz, np.arange(n + 1))
     shift = bits - PREFIX_BITS
     for q in quantiles:

@@ -79,3 +79,17 @@ def test_the_cli_says_one_sentence(site):
     ok = subprocess.run([laguna, "jobs", "run", "salt_marsh", "--quiet"], capture_output=True,
                         text=True, env=env, timeout=120)
     assert ok.returncode == 0 and "salt_marsh: run" in ok.stdout
+
+
+def test_a_class_raster_that_is_not_uint8(site):
+    from datetime import date
+
+    import numpy as np
+    import psycopg
+
+    from .conftest import add_raster
+
+    with psycopg.connect(site.settings.database_url, autocommit=True) as conn:
+        add_raster(site, conn, "land_cover", date(2030, 6, 1), np.full((50, 60), 300, np.int16), 0)
+    check_refused(site.settings, "land_cover_composition", "has data type int16; a class raster must be uint8",
+                  period="2030")

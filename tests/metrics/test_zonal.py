@@ -150,3 +150,22 @@ def test_float64_values_keep_their_precision():
     block = v[10:30, 10:30].ravel()
     assert got[0.5][0] == np.quantile(block, 0.5, method="inverted_cdf")
     assert got["min"][0] == block.min() and got["max"][0] == block.max()
+
+
+@pytest.mark.parametrize("sub_rows", [1, 3, 7, 83])
+def test_cells_an_outline_only_touches_are_not_in_the_zone(monkeypatch, sub_rows):
+    """Edges on cell lines leave the neighbours out (no stray min or max from rounding),
+    with other zones summed alongside (the site of conftest.py: L's sides are cell lines)."""
+    from . import conftest as fx
+
+    ZONES = fx.ZONES
+    monkeypatch.setattr(zonal, "SUB_CELLS", sub_rows * fx.W)
+    v = np.broadcast_to(np.arange(fx.W, dtype=np.float32), (fx.H, fx.W)).copy()
+    geoms = [shapely.from_wkt(z[3]) for z in ZONES.values()]
+    grid = zonal.Grid(from_origin(fx.X0, fx.Y0, fx.CELL, fx.CELL), fx.W, fx.H, None, 128)
+    got = zonal.zone_value_stats(geoms, grid, lambda r0, r1, c0, c1: (v[r0:r1, c0:c1], v[r0:r1, c0:c1] >= 0))
+    lagoon = list(ZONES).index("L")                 # x 300030..300480: columns 3..47
+    assert got["min"][lagoon] == 3 and got["max"][lagoon] == 47
+    assert got["count"][lagoon] == pytest.approx(45 * 34)
+    b1 = list(ZONES).index("B1")                    # columns 5..24
+    assert (got["min"][b1], got["max"][b1]) == (5, 24)
