@@ -65,7 +65,7 @@ IT = {
     "series": "serie", "entered by %(who)s on %(when)s": "inserito da %(who)s il %(when)s",
     "source": "fonte", "Venice and its Lagoon": "Venezia e la sua Laguna",
     "Site map": "Mappa del sito", "Indicators": "Indicatori", "Indicator map": "Mappa degli indicatori",
-    "Plan": "Piano", "Flooding": "Allagamenti", "Zones": "Zone", "Job runs": "Elaborazioni",
+    "Plan": "Piano", "Flooding": "Allagamenti", "Zones": "Zone", "Job runs": "Elaborazioni", "Reports": "Rapporti",
     "Land-cover and salt-marsh change": "Cambiamenti di copertura del suolo e delle barene",
     "From": "Da", "To": "A", "Compare": "Confronta",
     "No land-cover images in the store yet.": "Nessuna immagine di copertura del suolo nell'archivio.",
