@@ -23,6 +23,7 @@ demo: setup
 	$(LAGUNA) sample load
 	$(LAGUNA) jobs run --all
 	$(LAGUNA) tiles prepare --all
+	$(LAGUNA) report build --period latest
 	@echo "Opening the map viewer on http://127.0.0.1:5000 (Ctrl-C to stop; 'make demo' again resumes)."
 	$(LAGUNA) serve --host 127.0.0.1 --port 5000
 
