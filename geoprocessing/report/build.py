@@ -45,6 +45,7 @@ class Built:
     illustrative: bool
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    reused: bool = False  # an identical snapshot (same data, period, language, partner) existed
 
 
 def reports_dir(settings: Settings) -> Path:
@@ -64,7 +65,8 @@ def _clean_stale(root: Path) -> None:
 
 
 def build_report(settings: Settings, period: str | None = None, lang: str | None = None,
-                 partner: str | None = None, *, formats: tuple[str, ...] = ("html", "pdf")) -> Built:
+                 partner: str | None = None, *, formats: tuple[str, ...] = ("html", "pdf"),
+                 force: bool = False) -> Built:
     lang = (lang or settings.language).lower()
     if lang not in text.LANGUAGES:
         raise InvalidInput(f"The report language must be 'it' or 'en', not '{lang}'.")
@@ -86,6 +88,10 @@ def build_report(settings: Settings, period: str | None = None, lang: str | None
             conn.commit()
         timings["gather"] = time.perf_counter() - started
         inputs = snapshot.inputs(g, period=p.code, lang=lang, partner=partner)
+        same = None if force else _same_snapshot(settings, p.code, lang, partner, inputs["digest"], formats)
+        if same is not None:  # nothing changed since: a rebuild would repeat it
+            shutil.rmtree(tmp, ignore_errors=True)
+            return same
         built_on = text.day(datetime.now(ZoneInfo("Europe/Rome")), lang)
         common = {"lang": lang, "report_id": report_id, "built_on": built_on, "digest": inputs["digest"]}
         (tmp / FILES["figures"]).write_text(json.dumps(g.data, ensure_ascii=False, indent=1, sort_keys=True),
@@ -123,6 +129,26 @@ def build_report(settings: Settings, period: str | None = None, lang: str | None
         raise
     return Built(report_id, p.code, lang, partner, final, {k: final / v for k, v in files.items()},
                  g.data["meta"]["illustrative"], time.perf_counter() - started, timings)
+
+
+def _same_snapshot(settings: Settings, period: str, lang: str, partner: str | None, digest: str,
+                   formats: tuple[str, ...]) -> Built | None:
+    """The stored report built from exactly these data, when its files are all there."""
+    with connect(settings) as conn:
+        row = conn.execute(
+            "SELECT r.id, r.html_path, r.pdf_path, r.illustrative FROM laguna.reports r "
+            "LEFT JOIN laguna.bodies b ON b.id = r.partner_body_id "
+            "WHERE r.period = %s AND r.language = %s AND b.code IS NOT DISTINCT FROM %s "
+            "AND r.inputs->>'digest' = %s ORDER BY r.id DESC LIMIT 1",
+            (period, lang, partner, digest)).fetchone()
+    if row is None:
+        return None
+    stored = {kind: settings.var_dir / path for kind, path in (("html", row[1]), ("pdf", row[2])) if path}
+    if set(formats) - set(stored) or not all(path.exists() for path in stored.values()):
+        return None
+    folder = next(iter(stored.values())).parent
+    files = {k: folder / name for k, name in FILES.items() if (folder / name).exists()}
+    return Built(row[0], period, lang, partner, folder, files, row[3], 0.0, reused=True)
 
 
 def _draw_and_render(g, settings: Settings, lang: str, formats: tuple[str, ...], tmp: Path, common: dict,

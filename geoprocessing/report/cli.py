@@ -19,14 +19,18 @@ def report() -> None:
               help="Language of the report (default: LAGUNA_LANGUAGE).")
 @click.option("--partner", metavar="BODY", default=None,
               help="Focus on a body's projects and territory (a laguna.bodies code).")
-def build_cmd(period: str, lang: str | None, partner: str | None) -> None:
+@click.option("--force", is_flag=True, help="Build again even when a report of the same data exists.")
+def build_cmd(period: str, lang: str | None, partner: str | None, force: bool) -> None:
     """Build a report (HTML and PDF under var/reports/<id>/) and record it."""
     from .build import build_report
 
     settings = get_settings()
-    built = build_report(settings, period=period, lang=lang, partner=partner)
+    built = build_report(settings, period=period, lang=lang, partner=partner, force=force)
     what = f"report {built.id}: {built.period}, {built.language}" + (f", partner {built.partner}" if built.partner else "")
-    click.echo(f"{what}{' (illustrative data)' if built.illustrative else ''}, built in {built.seconds:.1f} s")
+    if built.reused:
+        click.echo(f"{what}: already built from the same data, nothing to do")
+    else:
+        click.echo(f"{what}{' (illustrative data)' if built.illustrative else ''}, built in {built.seconds:.1f} s")
     for kind in ("html", "pdf"):
         if kind in built.files:
             click.echo(f"  {kind}: {built.files[kind]}")

@@ -22,8 +22,10 @@ def inputs(built) -> dict:
 def test_rebuilding_gives_the_same_numbers_and_new_data_other_numbers(own_store):
     settings, ids = own_store
     first = build_report(settings, period="2024", lang="it", formats=("html",))
-    second = build_report(settings, period="2024", lang="it", formats=("html",))
-    assert second.id != first.id and second.folder != first.folder
+    again = build_report(settings, period="2024", lang="it", formats=("html",))
+    assert again.reused and again.id == first.id and again.files["html"] == first.files["html"]
+    second = build_report(settings, period="2024", lang="it", formats=("html",), force=True)
+    assert not second.reused and second.id != first.id and second.folder != first.folder
     assert figures(first) == figures(second)
     assert inputs(first) == inputs(second)
     with psycopg.connect(settings.database_url) as conn:
