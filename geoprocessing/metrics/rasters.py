@@ -17,7 +17,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
-from .zonal import Grid
+from .zonal import Grid, scratch
 
 GDAL_CACHE_MB = 64
 
@@ -38,12 +38,14 @@ class Band:
         """The window's values and the nodata value."""
         window = Window(c0, r0, c1 - c0, r1 - r0)
         with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), rasterio.open(self.path) as ds:
+            # Into a buffer of this thread, reused by its next task (valid until then).
+            out = scratch(f"read:{self.path}", (r1 - r0, c1 - c0), ds.dtypes[0])
             if self.grid is None or Grid.of(ds).same_as(self.grid):
-                return ds.read(1, window=window), ds.nodata
+                return ds.read(1, window=window, out=out), ds.nodata
             g = self.grid
             with WarpedVRT(ds, crs=g.crs, transform=g.transform, width=g.width, height=g.height,
                            resampling=Resampling.nearest) as vrt:
-                return vrt.read(1, window=window), vrt.nodata
+                return vrt.read(1, window=window, out=out), vrt.nodata
 
     def read(self, r0: int, r1: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
         """The window's values and validity (not nodata, not NaN)."""
