@@ -129,6 +129,21 @@ class FloodClasses:
         z, vz = self.dem.read(r0, r1, c0, c1)
         lc, vl = self.land_cover.read(r0, r1, c0, c1)
         land = vz & vl & np.isin(lc, self.land_classes)
-        k = np.searchsorted(np.asarray(self.levels, dtype=np.float64), z.astype(np.float64),
-                            side="right") + 1
-        return np.where(land, k, 0).astype(np.uint8)
+        # Class 1 + the number of levels at or below the ground, counted in uint8, comparing
+        # in the DEM's own type (no float64 copy of the window).
+        out = land.astype(np.uint8)
+        at_or_above = np.empty(z.shape, dtype=bool)
+        for level in self.levels:
+            np.greater_equal(z, _threshold(level, z.dtype), out=at_or_above)
+            at_or_above &= land
+            out += at_or_above
+        return out
+
+
+def _threshold(level: float, dtype) -> float | np.floating:
+    """``z >= level`` computed in ``dtype`` gives the float64 answer: for float32 the
+    smallest float32 not below the level (float32 rounds some levels down, e.g. 1.4)."""
+    if np.dtype(dtype) != np.float32:
+        return level
+    t = np.float32(level)
+    return np.nextafter(t, np.float32(np.inf)) if float(t) < level else t

@@ -598,8 +598,8 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
             prefix = (_keys(values[p.rows])[0] >> shift).astype(np.int64)
             face, key, count = _count_pairs(_cell_faces(p, width)[flat_ok],
                                             prefix.reshape(-1)[flat_ok], len(member))
-            hist.append(_to_zones(p, face, key, count.astype(np.float64)))
-            hist.append((bz, prefix[p.row, p.col][bok], d))
+            hist = [_sum_triples([*hist, _to_zones(p, face, key, count.astype(np.float64)),
+                                  (bz, prefix[p.row, p.col][bok], d)], PREFIX_BITS)]
     out: dict[str, Any] = {"w": w, "s": s, "min": lo, "max": hi}
     if histogram:
         out["hist"] = _sum_triples(hist, PREFIX_BITS)
@@ -778,7 +778,8 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
             hi[index] = np.maximum(hi[index], res["max"])
             if quantiles:
                 hz, hk, hw = res["hist"]
-                hist.append((index[hz], hk, hw))
+                # Merged as results come: the running set stays the size of its distinct keys.
+                hist = [_sum_triples([*hist, (index[hz], hk, hw)], PREFIX_BITS)]
     some = w > 0
     out["count"] = w
     out["mean"] = np.where(some, s / np.where(some, w, 1), np.nan)
@@ -812,7 +813,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     bits = 32
     for (bi, _, _), res in zip(items, map_(_candidates_task, items, shared), strict=True):
         cz, ck, cw, bits = res
-        cand.append((batches[bi][1][cz], ck, cw))
+        cand = [_sum_triples([*cand, (batches[bi][1][cz], ck, cw)], bits)]
     cz, ck, cw = _sum_triples(cand, bits)
     cb = np.searchsorted(cz, np.arange(n + 1))
     shift = bits - PREFIX_BITS
