@@ -108,69 +108,90 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
                                "on the site.")
     options = _options(layer_def, crs=crs, encoding=encoding, as_zones=as_zones,
                        source_layer=source_layer, acquired=when.isoformat() if when else None)
-    srid = layer_def.srid_override or settings.storage_srid
     report = ImportReport(layer=layer_def.name, unchanged=False, version=None,
                           source=Path(source.label).name, warnings=list(source.warnings))
-    asset = None  # a raster.RasterResult once the COG is written
+    job = _Job(settings, layer_def, source, report, options, crs=crs, as_zones=as_zones,
+               source_layer=source_layer, when=when)
     with connect(settings) as conn:
         try:
             with conn.transaction():
                 _lock(conn, layer_def.name)
                 if as_zones:
                     zones.check_kind(conn, as_zones)
-                layer_id = catalogue.register(conn, layer_def)
-                same = _same_as_current(conn, layer_id, source.checksum, options, when, layer_def.kind)
+                job.layer_id = catalogue.register(conn, layer_def)
+                same = _same_as_current(conn, job.layer_id, source.checksum, options, when,
+                                        layer_def.kind)
+                if same is None:
+                    report.version = (catalogue.current_version(conn, layer_def.name) or 0) + 1
+                    same = job.vector(conn) if layer_def.kind == "vector" else job.raster(conn)
                 if same is not None:
                     report.unchanged, report.version = True, same
-                    report.message = summarise(report)
-                    return report
-                version = (catalogue.current_version(conn, layer_def.name) or 0) + 1
-                report.version = version
-                if layer_def.kind == "vector":
-                    result = vector.load_vector(conn, layer_def, source, srid=srid, crs=crs,
-                                                source_layer=source_layer, as_zones=bool(as_zones),
-                                                version=version)
-                    report.feature_count, report.repaired = result.feature_count, result.repaired
-                    report.skipped = result.skipped
-                    report.warnings += result.warnings
-                    payload = report.as_json() | {"options": options, "source_layer": result.source_layer}
-                    version_id = _record_version(
-                        conn, layer_id, version, source, result.source_crs, result.feature_count,
-                        result.repaired, payload, None if layer_def.wide_extent else result.bounds,
-                        None if layer_def.wide_extent else srid)
-                    if as_zones:
-                        report.zones = zones.make(conn, layer_def, as_zones, layer_id, version_id,
-                                                  version, when or date.today(), report.source)
-                        conn.execute("UPDATE laguna.layer_versions SET report = report || %s "
-                                     "WHERE id = %s", (Jsonb({"zones": report.zones}), version_id))
-                else:
-                    from . import raster  # rasterio is loaded only for rasters
-
-                    asset = raster.convert(layer_def, source, var_dir=settings.var_dir, srid=settings.storage_srid,
-                                           crs=crs, acquired=when, version=version)
-                    if when is None:  # the date came from the file: the no-op check can run now
-                        options["acquired"] = asset.acquired.isoformat()
-                        same = _same_as_current(conn, layer_id, source.checksum, options,
-                                                asset.acquired, "raster")
-                        if same is not None:
-                            raster.discard(asset)
-                            report.unchanged, report.version = True, same
-                            report.message = summarise(report)
-                            return report
-                    report.asset = asset.relative_path
-                    report.feature_count = 1
-                    report.warnings += asset.warnings
-                    payload = report.as_json() | {"options": options, "acquired": asset.acquired.isoformat(),
-                                                  "pixels": asset.stats}
-                    version_id = _record_version(conn, layer_id, version, source, asset.source_crs,
-                                                 1, 0, payload, asset.bounds, settings.storage_srid)
-                    raster.register(conn, asset, layer_id, version_id, settings.storage_srid)
-                    raster.place(asset)
         except BaseException:
-            if asset is not None:
-                from . import raster
-
-                raster.discard(asset)
+            job.discard()
             raise
     report.message = summarise(report)
     return report
+
+
+class _Job:
+    """One import's state between the steps of :func:`import_path`."""
+
+    def __init__(self, settings: Settings, layer: catalogue.LayerDef, source: sources.Source,
+                 report: ImportReport, options: dict, *, crs, as_zones, source_layer, when):
+        self.settings, self.layer, self.source, self.report = settings, layer, source, report
+        self.options, self.crs, self.as_zones = options, crs, as_zones
+        self.source_layer, self.when = source_layer, when
+        self.layer_id: int | None = None
+        self.asset = None  # a raster.RasterResult once its COG is written
+
+    def vector(self, conn: psycopg.Connection) -> None:
+        layer, report = self.layer, self.report
+        srid = layer.srid_override or self.settings.storage_srid
+        result = vector.load_vector(conn, layer, self.source, srid=srid, crs=self.crs,
+                                    source_layer=self.source_layer, as_zones=bool(self.as_zones),
+                                    version=report.version)
+        report.feature_count, report.repaired = result.feature_count, result.repaired
+        report.skipped = result.skipped
+        report.warnings += result.warnings
+        payload = report.as_json() | {"options": self.options, "source_layer": result.source_layer}
+        wide = layer.wide_extent  # world-wide extents do not fit the storage CRS's column
+        version_id = _record_version(conn, self.layer_id, report.version, self.source,
+                                     result.source_crs, result.feature_count, result.repaired,
+                                     payload, None if wide else result.bounds, None if wide else srid)
+        if self.as_zones:
+            report.zones = zones.make(conn, layer, self.as_zones, self.layer_id, version_id,
+                                      report.version, self.when or date.today(), report.source)
+            conn.execute("UPDATE laguna.layer_versions SET report = report || %s WHERE id = %s",
+                         (Jsonb({"zones": report.zones}), version_id))
+
+    def raster(self, conn: psycopg.Connection) -> int | None:
+        """Convert and register the raster; returns a version when it turns out identical."""
+        from . import raster  # rasterio is loaded only for rasters
+
+        report, storage = self.report, self.settings.storage_srid
+        asset = self.asset = raster.convert(self.layer, self.source, var_dir=self.settings.var_dir,
+                                            srid=storage, crs=self.crs, acquired=self.when,
+                                            version=report.version)
+        if self.when is None:  # the date came from the file: the no-op check can run now
+            self.options["acquired"] = asset.acquired.isoformat()
+            same = _same_as_current(conn, self.layer_id, self.source.checksum, self.options,
+                                    asset.acquired, "raster")
+            if same is not None:
+                self.discard()
+                return same
+        report.asset, report.feature_count = asset.relative_path, 1
+        report.warnings += asset.warnings
+        payload = report.as_json() | {"options": self.options, "acquired": asset.acquired.isoformat(),
+                                      "pixels": asset.stats}
+        version_id = _record_version(conn, self.layer_id, report.version, self.source,
+                                     asset.source_crs, 1, 0, payload, asset.bounds, storage)
+        raster.register(conn, asset, self.layer_id, version_id, storage)
+        raster.place(asset)  # the last step before the commit; undone by discard()
+        return None
+
+    def discard(self) -> None:
+        if self.asset is not None:
+            from . import raster
+
+            raster.discard(self.asset)
+            self.asset = None

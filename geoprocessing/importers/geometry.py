@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 import shapely
 from shapely import GeometryType as T
 
@@ -33,11 +34,38 @@ TYPE_NAME = {int(t): n for n, t in TYPE_ID.items()} | {int(T.GEOMETRYCOLLECTION)
 
 @dataclass
 class CleanBatch:
-    wkb: np.ndarray  # WKB bytes of the kept features, in file order
+    wkb: pa.Array  # WKB of the kept features, in file order
     keep: np.ndarray  # bool over the batch: False for skipped (empty) features
     repaired: int
     skipped: int
     bounds: np.ndarray | None  # xmin, ymin, xmax, ymax of the kept features
+
+
+def wkb_dimensions(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(has Z, has M) of every WKB value, read from its header without decoding it.
+
+    ISO WKB adds 1000 (Z), 2000 (M) or 3000 (ZM) to the type; EWKB sets the 0x80000000 (Z)
+    and 0x40000000 (M) flags. NULL or too-short values give False.
+    """
+    n = len(wkb)
+    if n == 0:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    wide = pa.types.is_large_binary(wkb.type)
+    offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int64 if wide else np.int32,
+                            count=n + 1, offset=wkb.offset * (8 if wide else 4))
+    data = wkb.buffers()[2]
+    body = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    ok = np.diff(offsets) >= 5
+    first = offsets[:-1][ok]
+    head = body[first[:, None] + np.arange(5)].astype(np.uint32)
+    little = head[:, 0] == 1
+    code = np.where(little, head[:, 1] | head[:, 2] << 8 | head[:, 3] << 16 | head[:, 4] << 24,
+                    head[:, 4] | head[:, 3] << 8 | head[:, 2] << 16 | head[:, 1] << 24)
+    iso = (code & 0x0FFFFFFF) // 1000
+    z, m = np.zeros(n, bool), np.zeros(n, bool)
+    z[ok] = ((code & 0x80000000) != 0) | (iso == 1) | (iso == 3)
+    m[ok] = ((code & 0x40000000) != 0) | (iso == 2) | (iso == 3)
+    return z, m
 
 
 def _refuse(label: str, position: int, problem: str) -> InvalidInput:
@@ -45,9 +73,7 @@ def _refuse(label: str, position: int, problem: str) -> InvalidInput:
 
 
 def _dimension(label: str, positions: np.ndarray, g: np.ndarray, changed: np.ndarray,
-               policy: str) -> None:
-    hz = shapely.has_z(g)
-    hm = shapely.has_m(g)
+               policy: str, hz: np.ndarray, hm: np.ndarray) -> None:
     if policy == "refuse" and hz.any():
         raise _refuse(label, positions[np.flatnonzero(hz)[0]],
                       'has Z values (heights) and the layer refuses them (z = "refuse")')
@@ -114,15 +140,16 @@ def _conform(label: str, positions: np.ndarray, g: np.ndarray, changed: np.ndarr
         raise _refuse(label, positions[i], f"is a {kind}{extra}, but the layer holds {declared}")
 
 
-def clean(label: str, start: int, wkb: np.ndarray, layer: LayerDef,
+def clean(label: str, start: int, wkb: pa.Array, layer: LayerDef,
           reproj: extent.Reprojection) -> CleanBatch:
     """Check, repair and reproject one batch; raises InvalidInput naming the first bad feature."""
     with np.errstate(invalid="ignore"):  # NaN coordinates are reported below, in a sentence
         return _clean(label, start, wkb, layer, reproj)
 
 
-def _clean(label: str, start: int, wkb: np.ndarray, layer: LayerDef,
+def _clean(label: str, start: int, wkb_array: pa.Array, layer: LayerDef,
            reproj: extent.Reprojection) -> CleanBatch:
+    wkb = wkb_array.to_numpy(zero_copy_only=False)
     geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     undecodable = shapely.is_missing(geoms) & np.not_equal(wkb, None)
     if undecodable.any():
@@ -138,7 +165,7 @@ def _clean(label: str, start: int, wkb: np.ndarray, layer: LayerDef,
     positions = start + np.flatnonzero(keep)
     g = geoms[keep]
     if g.size == 0:
-        return CleanBatch(np.empty(0, object), keep, 0, skipped, None)
+        return CleanBatch(pa.array([], pa.binary()), keep, 0, skipped, None)
     coords, owner = shapely.get_coordinates(g, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if bad.any():
@@ -146,7 +173,8 @@ def _clean(label: str, start: int, wkb: np.ndarray, layer: LayerDef,
                       "has a coordinate that is not a number (NaN or infinite)")
     del coords, owner
     changed = np.zeros(g.size, bool)
-    _dimension(label, positions, g, changed, layer.z)
+    hz, hm = wkb_dimensions(wkb_array)
+    _dimension(label, positions, g, changed, layer.z, hz[keep], hm[keep])
     original = g
     if reproj.transformer is not None:
         g = reproj.apply(g, include_z=layer.z == "keep")
@@ -155,8 +183,11 @@ def _clean(label: str, start: int, wkb: np.ndarray, layer: LayerDef,
     extent.check(label, positions, original, bounds, reproj, layer.wide_extent)
     repaired = _repair(label, positions, g, changed, layer)
     _conform(label, positions, g, changed, layer.geometry_type)
-    out = wkb[keep]
     if changed.any():
+        out = wkb[keep]
         out[changed] = shapely.to_wkb(g[changed], output_dimension=3 if layer.z == "keep" else 2)
+        out = pa.array(out, pa.large_binary())
+    else:  # the source's own bytes, without a round trip through Python objects
+        out = wkb_array if keep.all() else wkb_array.filter(pa.array(keep))
     box = np.array([bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()])
     return CleanBatch(out, keep, repaired, skipped, box)

@@ -36,7 +36,9 @@ def ensure_table(conn: psycopg.Connection, layer: LayerDef, srid: int) -> bool:
     """Create ``layers.<name>`` or check it still fits the layer file; True when created."""
     table = layer_table(layer.name)
     if not _exists(conn, layer.name):
-        columns = [sql.SQL("fid bigserial"), sql.SQL("layer_version integer NOT NULL")]
+        # The primary key is maintained during the COPY (the server has time while the
+        # importer checks the next batch); the GiST index is built after it, sorted.
+        columns = [sql.SQL("fid bigserial PRIMARY KEY"), sql.SQL("layer_version integer NOT NULL")]
         columns += [sql.SQL("{} {}").format(sql.Identifier(a.name), sql.SQL(PG_TYPES[a.type]))
                     for a in layer.attributes]
         columns.append(sql.SQL("geom geometry({}, {}) NOT NULL").format(
@@ -75,13 +77,13 @@ def ensure_table(conn: psycopg.Connection, layer: LayerDef, srid: int) -> bool:
 
 
 def finish(conn: psycopg.Connection, layer: LayerDef, created: bool, last_fid: int) -> None:
-    """Keys and indexes (built after the load for a new table), sequence, statistics."""
+    """Indexes (the spatial one built after the load of a new table), sequence, statistics."""
     table = layer_table(layer.name)
     if created:
-        conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (fid)").format(table))
         conn.execute(sql.SQL("CREATE INDEX {} ON {} USING gist (geom)").format(
             sql.Identifier(f"{layer.name}_geom_gist"), table))
-        conn.execute(sql.SQL("CREATE INDEX {} ON {} (layer_version)").format(
+    else:  # from the second version on, queries pick the current one: index the version
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (layer_version)").format(
             sql.Identifier(f"{layer.name}_version_idx"), table))
     if last_fid:
         conn.execute("SELECT setval(pg_get_serial_sequence(%s, 'fid'), %s)",
@@ -137,7 +139,7 @@ def _column(attr: Attribute, arr: pa.Array) -> pa.Array:
 
 
 def encode(first_fid: int, version: int, attributes: list[Attribute], columns: list[pa.Array],
-           wkb: np.ndarray) -> memoryview:
+           wkb: pa.Array) -> memoryview:
     """The binary COPY rows of one batch, as one contiguous buffer."""
     n = len(wkb)
     count = 3 + len(attributes)
@@ -146,7 +148,7 @@ def encode(first_fid: int, version: int, attributes: list[Attribute], columns: l
     fids = _fixed(np.arange(first_fid, first_fid + n, dtype=np.int64), ">i8", None)
     versions = _fixed(np.full(n, version, np.int32), ">i4", None)
     parts = [header, fids, versions, *(_column(a, c) for a, c in zip(attributes, columns, strict=True)),
-             _varlen(pa.array(wkb, pa.large_binary()))]
+             _varlen(wkb)]
     rows = pc.binary_join_element_wise(*parts, NOTHING)
     buffers = rows.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int64, count=n + 1, offset=rows.offset * 8)

@@ -93,7 +93,12 @@ def _check_values(src, layer: LayerDef, nodata: float | None, label: str) -> dic
             if values.size == 0:
                 continue
             if layer.classified:
-                found = np.unique(values, return_counts=True)
+                if values.dtype in (np.uint8, np.uint16):  # a histogram: no sorting of pixels
+                    hist = np.bincount(values.ravel(), minlength=256)
+                    found = np.flatnonzero(hist)
+                    found = (found, hist[found])
+                else:
+                    found = np.unique(values, return_counts=True)
                 for v, c in zip(found[0].tolist(), found[1].tolist(), strict=True):
                     counts[int(v)] = counts.get(int(v), 0) + int(c)
             else:

@@ -2,8 +2,8 @@
 CSV through pyarrow's streaming CSV reader (any separator, lon/lat or WKT columns).
 
 Both yield ``(start, attributes, wkb)``: the 0-based index of the batch's first feature
-in the file, an Arrow record batch of the source fields, and a numpy array of WKB bytes
-(None for a missing geometry).
+in the file, an Arrow record batch of the source fields, and an Arrow binary array of WKB
+(null for a missing geometry).
 """
 
 from __future__ import annotations
@@ -62,6 +62,22 @@ def _unreadable(source: Source, exc: BaseException) -> InvalidInput:
     return InvalidInput(f"{source.label} could not be read as {source.format}: {first_line(exc)}.")
 
 
+def _stream(source: Source, reader, errors: tuple, split) -> Iterator[tuple]:
+    """(start, attributes, wkb) per batch; a reading error is one sentence saying where."""
+    start = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except errors as exc:
+            raise InvalidInput(f"{source.label}: reading failed after feature {start:,}: "
+                               f"{first_line(exc)}.") from None
+        attributes, wkb = split(batch, start)
+        yield start, attributes, wkb
+        start += batch.num_rows
+
+
 def open_vector(source: Source, *, source_layer: str | None, layer_name: str) -> VectorInput:
     return _csv_input(source) if source.format == "CSV" else _gdal_input(source, source_layer, layer_name)
 
@@ -109,22 +125,11 @@ def _gdal_input(source: Source, wanted: str | None, layer_name: str) -> VectorIn
         try:
             geom_name = meta["geometry_name"] or "wkb_geometry"
 
-            def gen():
-                start = 0
-                while True:
-                    try:
-                        batch = reader.read_next_batch()
-                    except StopIteration:
-                        return
-                    except (*GDAL_ERRORS, pa.ArrowException) as exc:
-                        raise InvalidInput(f"{source.label}: reading failed after feature {start:,}: "
-                                           f"{first_line(exc)}.") from None
-                    idx = batch.schema.get_field_index(geom_name)
-                    wkb = batch.column(idx).to_numpy(zero_copy_only=False)
-                    yield start, batch.remove_column(idx), wkb
-                    start += batch.num_rows
+            def split(batch: pa.RecordBatch, start: int):
+                idx = batch.schema.get_field_index(geom_name)
+                return batch.remove_column(idx), batch.column(idx)
 
-            yield gen()
+            yield _stream(source, reader, (*GDAL_ERRORS, pa.ArrowException), split)
         finally:
             ctx.__exit__(None, None, None)
 
@@ -197,21 +202,10 @@ def _csv_input(source: Source) -> VectorInput:
             except (pa.ArrowException, UnicodeDecodeError) as exc:
                 raise InvalidInput(f"{source.label} could not be read as CSV: {first_line(exc)}.") from None
 
-            def gen():
-                start = 0
-                while True:
-                    try:
-                        batch = reader.read_next_batch()
-                    except StopIteration:
-                        return
-                    except (pa.ArrowException, UnicodeDecodeError) as exc:
-                        raise InvalidInput(f"{source.label}: reading failed after row {start:,}: "
-                                           f"{first_line(exc)}.") from None
-                    wkb = _csv_geometry(source, batch, geo, sep, start)
-                    yield start, batch.select(fields), wkb
-                    start += batch.num_rows
+            def split(batch: pa.RecordBatch, start: int):
+                return batch.select(fields), _csv_geometry(source, batch, geo, sep, start)
 
-            yield gen()
+            yield _stream(source, reader, (pa.ArrowException, UnicodeDecodeError), split)
         finally:
             fh.close()
 
@@ -235,14 +229,14 @@ def _coordinate(source: Source, column: pa.Array, name: str, sep: str, start: in
 
 
 def _csv_geometry(source: Source, batch: pa.RecordBatch, geo: tuple[str, ...], sep: str,
-                  start: int) -> np.ndarray:
+                  start: int) -> pa.Array:
     if len(geo) == 2:
         x = _coordinate(source, batch.column(geo[0]), geo[0], sep, start)
         y = _coordinate(source, batch.column(geo[1]), geo[1], sep, start)
         missing = np.isnan(x) & np.isnan(y)
         points = shapely.points(np.where(missing, 0, x), np.where(missing, 0, y))
         points[missing] = None
-        return shapely.to_wkb(points)
+        return pa.array(shapely.to_wkb(points), pa.binary())
     text = batch.column(geo[0]).to_numpy(zero_copy_only=False)
     geoms = shapely.from_wkt(text, on_invalid="ignore")
     bad = np.flatnonzero(shapely.is_missing(geoms) & np.array([t is not None for t in text], bool))
@@ -251,4 +245,4 @@ def _csv_geometry(source: Source, batch: pa.RecordBatch, geo: tuple[str, ...], s
         shown = str(text[i])[:60]
         raise InvalidInput(f"{source.label}: feature {start + i + 1:,}: field '{geo[0]}' is not "
                            f"valid WKT ({shown!r}).")
-    return shapely.to_wkb(geoms)
+    return pa.array(shapely.to_wkb(geoms), pa.binary())

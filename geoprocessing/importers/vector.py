@@ -8,8 +8,11 @@ inside the caller's transaction: any error leaves the store as it was.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,8 +25,9 @@ from ..errors import InvalidInput
 from . import attributes, extent, geometry, load, readers
 from .sources import Source
 
-BATCH_SIZE = 32_768  # features per batch: big enough to amortise, small enough for memory
-QUEUE_DEPTH = 2
+BATCH_SIZE = 16_384  # features per batch: big enough to amortise, small enough for memory
+QUEUE_DEPTH = 2  # encoded batches waiting for the COPY
+WORKERS = min(2, os.cpu_count() or 1)  # threads checking batches
 
 
 @dataclass
@@ -104,30 +108,47 @@ class _Producer(threading.Thread):
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
             self._put(exc)
 
+    def _prepare(self, start: int, table: pa.RecordBatch, wkb: pa.Array):
+        """The heavy, order-free part of a batch (geometry and attribute checks)."""
+        label = self.vin.source.label
+        clean = geometry.clean(label, start, wkb, self.layer, self.reproj)
+        if len(clean.wkb) == 0:
+            return clean, None, None
+        kept = table if clean.keep.all() else table.filter(pa.array(clean.keep))
+        positions = start + np.flatnonzero(clean.keep)
+        return clean, positions, attributes.typed(label, kept, positions, self.attrs, self.mapping)
+
+    def _emit(self, clean: geometry.CleanBatch, positions, cols) -> None:
+        """The ordered part: feature ids, the id register, encoding, the hand-over."""
+        r = self.result
+        r.skipped += clean.skipped
+        r.repaired += clean.repaired
+        n = len(clean.wkb)
+        if n == 0:
+            return
+        if self.ids is not None:
+            self.ids.add(cols[self.id_index], positions, self.next_fid)
+        buffer = load.encode(self.next_fid, self.version, self.attrs, cols, clean.wkb)
+        r.bounds = clean.bounds if r.bounds is None else np.r_[
+            np.minimum(r.bounds[:2], clean.bounds[:2]), np.maximum(r.bounds[2:], clean.bounds[2:])]
+        self.next_fid += n
+        r.feature_count += n
+        self._put(buffer)
+
     def _produce(self) -> None:
-        label, r = self.vin.source.label, self.result
-        with self.vin.batches(BATCH_SIZE) as batches:
+        # Batches are checked by WORKERS threads (shapely and pyarrow release the GIL) and
+        # emitted strictly in file order, so the first bad feature of the file is the one named.
+        pending: deque[Future] = deque()
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="import-check") as pool, \
+                self.vin.batches(BATCH_SIZE) as batches:
             for start, table, wkb in batches:
                 if self.stop.is_set():
                     return
-                clean = geometry.clean(label, start, wkb, self.layer, self.reproj)
-                r.skipped += clean.skipped
-                r.repaired += clean.repaired
-                n = len(clean.wkb)
-                if n == 0:
-                    continue
-                kept = table if clean.keep.all() else table.filter(pa.array(clean.keep))
-                positions = start + np.flatnonzero(clean.keep)
-                cols = attributes.typed(label, kept, positions, self.attrs, self.mapping)
-                if self.ids is not None:
-                    self.ids.add(cols[self.id_index], positions, self.next_fid)
-                buffer = load.encode(self.next_fid, self.version, self.attrs, cols, clean.wkb)
-                r.bounds = clean.bounds if r.bounds is None else np.r_[
-                    np.minimum(r.bounds[:2], clean.bounds[:2]), np.maximum(r.bounds[2:], clean.bounds[2:])]
-                del cols, kept, clean, table, wkb
-                self._put(buffer)
-                self.next_fid += n
-                r.feature_count += n
+                pending.append(pool.submit(self._prepare, start, table, wkb))
+                if len(pending) > WORKERS:
+                    self._emit(*pending.popleft().result())
+            while pending:
+                self._emit(*pending.popleft().result())
 
 
 def _store_error(label: str, exc: psycopg.Error) -> InvalidInput:

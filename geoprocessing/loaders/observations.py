@@ -7,8 +7,8 @@ like the parameter (for water levels: "Liv.", "livello", "level", ...), and says
 
 Times are localised with ``--tz`` (Europe/Rome by default) and stored as timestamptz.
 Around the autumn clock change an hour happens twice: when the file repeats it, the order
-tells which is which; when it does not, those rows are ambiguous and left out, and the
-report says so (as it does for times that do not exist in spring). Duplicate times, gaps
+tells which is which (night by night); when it does not, those rows are ambiguous and left
+out, and the report says so (as it does for times that do not exist in spring). Duplicate times, gaps
 (against the series' usual step), empty and non-numeric values are counted in the summary
 and in ``laguna.observation_imports.report``. Rows go through COPY into a temporary table
 and then into ``laguna.observations`` with ON CONFLICT DO NOTHING: re-importing an
@@ -76,11 +76,11 @@ class ObservationReport:
                f"{self.already_stored:,} already stored"]
         if d.get("step_seconds"):
             gaps = d["gaps"]
-            line = f"  usual step {_duration(d['step_seconds'])}; {gaps['count']:,} gaps"
+            line = f"  usual step {_duration(d['step_seconds'])}; {_count(gaps['count'], 'gap')}"
             if gaps["count"]:
                 big = gaps["largest"]
-                line += (f" ({gaps['missing_samples']:,} missing samples; largest {_duration(big['seconds'])} "
-                         f"from {big['from']} to {big['to']})")
+                line += (f" ({_count(gaps['missing_samples'], 'missing sample')}; largest "
+                         f"{_duration(big['seconds'])} from {big['from']} to {big['to']})")
             out.append(line)
         for key, label in (("empty_values", "empty values"), ("non_numeric", "non-numeric values"),
                            ("bad_times", "unreadable times"), ("duplicates_in_file", "duplicate times in the file"),
@@ -93,6 +93,10 @@ class ObservationReport:
                 out.append(f"  {item['count']:,} {label}{extra}: {examples}"
                            + (f"; {item['hint']}" if item.get("hint") else ""))
         return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _duration(seconds: float) -> str:
@@ -225,17 +229,17 @@ def read_series(f: CsvFile, t: int, v: int, tz: str) -> tuple[pd.DataFrame, dict
 
 def _localise(naive: pd.Series, tz: str, lines, texts: pd.Series, details: dict) -> pd.Series:
     try:
-        zone = ZoneInfo(tz)
+        ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(f"'{tz}' is not a known time zone (e.g. Europe/Rome, UTC, Etc/GMT-1).") from None
-    del zone
-    try:
-        local = naive.dt.tz_localize(tz, ambiguous="infer", nonexistent="NaT")
-        ambiguous = pd.Series(False, index=naive.index)
-    except ValueError:
-        # the file does not repeat the hour that happens twice: those rows cannot be placed
-        local = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        ambiguous = naive.notna() & naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").isna()
+    # A clock time that happens twice (autumn) is read as summer time the first time the file
+    # lists it and as standard time the second; listed once, it cannot be placed: left out.
+    twice = naive.notna() & naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").isna()
+    occurrence = naive.groupby(naive).cumcount().reindex(naive.index, fill_value=0)
+    listed = naive.map(naive.value_counts()).fillna(0)
+    local = naive.dt.tz_localize(tz, ambiguous=(occurrence == 0).to_numpy(), nonexistent="NaT")
+    ambiguous = twice & (listed == 1)
+    local = local.mask(ambiguous)
     nonexistent = naive.notna() & local.isna() & ~ambiguous
     details["ambiguous_times"] = {
         "count": int(ambiguous.sum()), "examples": _examples(lines[ambiguous.to_numpy()], texts[ambiguous]),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyogrio
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InvalidInput, NotFound
@@ -146,8 +147,6 @@ def _read_layer(path: Path, spec: Spec) -> Table:
 
 
 def _finite(geom: BaseGeometry) -> bool:
-    import shapely
-
     coords = shapely.get_coordinates(geom)
     return bool(len(coords)) and bool(((coords == coords) & (abs(coords) < 1e12)).all())
 

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from .geography import Frame
-from .shapes import blob, line_ll, polygons, random_points_in, strip, utm
+from .shapes import blob, line_ll, polygon_ll, polygons, random_points_in, strip, utm, wobble
 
 YEARS = (2012, 2018, 2024)
 
@@ -189,8 +189,6 @@ def _towns(ls: Landscape, frame: Frame, rng: np.random.Generator, seed: int) -> 
     islands = unary_union([i["geom"] for i in frame.islands] + [frame.historic_city])
     for k, (name, centre, radius, aspect, angle, on) in enumerate(TOWNS):
         if centre is None:
-            from .shapes import polygon_ll, wobble
-
             g = wobble(polygon_ll(MESTRE), 250.0, 2_500.0, seed + 3000)
         else:
             g = blob(*utm(*centre), radius, seed + 3100 + k, aspect=aspect,

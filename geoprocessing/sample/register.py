@@ -105,6 +105,8 @@ REQUESTS = [
 THREATS = [
     ("2.3", "Grandi navi da crociera nei canali della città", "Large cruise ships in the city's canals",
      ("significant", "minor"), "decreasing", "high"),
+    ("2.4", "Moto ondoso delle imbarcazioni a motore", "Wash from motorboats",
+     ("significant", "significant"), "static", "medium"),
     ("3.1", "Opere mobili alle bocche di porto (MOSE)", "Mobile barriers at the inlets (MOSE)",
      ("significant", "significant"), "static", "medium"),
     ("11.5", "Erosione dei fondali e perdita di sedimenti verso il mare", "Erosion of the lagoon bed and loss of sediment to the sea",

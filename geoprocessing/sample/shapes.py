@@ -110,7 +110,8 @@ def strip(line: LineString, width_at: Callable[[float], float], side: int = -1,
 
 def random_points_in(geom: BaseGeometry, n: int, rng: np.random.Generator,
                      min_spacing: float = 0.0) -> list[tuple[float, float]]:
-    """``n`` points drawn uniformly inside ``geom`` (rejection sampling, seeded)."""
+    """``n`` points drawn uniformly inside ``geom`` (rejection sampling, seeded); a point closer
+    than ``min_spacing`` to one of the last 50 kept is dropped (cheap, good enough to avoid piles)."""
     minx, miny, maxx, maxy = geom.bounds
     shapely.prepare(geom)
     out: list[tuple[float, float]] = []

@@ -57,7 +57,7 @@ def test_register_loads_everything_once(settings, tmp_path):
     counts = snapshot(settings)
     assert counts["laguna.committee_memberships"] == 23 and counts["laguna.stations"] == 8
     assert counts["laguna.whc_decisions"] == 5 and counts["laguna.whc_requests"] == 7
-    assert counts["laguna.threat_assessments"] == 20 and counts["laguna.cooperation"] == 7
+    assert counts["laguna.threat_assessments"] == 22 and counts["laguna.cooperation"] == 7
     assert query(settings, "SELECT count(*) FROM laguna.bodies WHERE istat_code IS NOT NULL")[0][0] == 9
     assert query(settings, "SELECT bool_and(illustrative) FROM laguna.committee_memberships")[0][0] is True
     lon, lat, srid = query(settings, "SELECT ST_X(ST_Transform(geom, 4326)), ST_Y(ST_Transform(geom, 4326)), "
@@ -151,6 +151,10 @@ def test_plan_loads_once_with_projects_funding_and_targets(with_register, tmp_pa
     lines = query(settings, "SELECT law77_line, count(*) FROM laguna.grants g JOIN laguna.funding_sources f "
                             "ON f.id = g.funding_source_id WHERE f.code = 'law77' GROUP BY 1 ORDER BY 1")
     assert [r[0] for r in lines] == ["a", "b", "c", "d"]
+    # every indicator of the catalogue gets its challenge; those with one value per place and
+    # period also get a baseline or target
+    assert query(settings, "SELECT count(*) FROM laguna.indicators WHERE challenge_id IS NULL") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM laguna.indicators WHERE target_value IS NOT NULL")[0][0] >= 15
     assert query(settings, "SELECT baseline_value, target_value, illustrative FROM laguna.indicators "
                            "WHERE code = 'RESIDENTS_HISTORIC_CITY'") == [(58191.0, 50000.0, True)]
     assert query(settings, "SELECT bool_and(spent_eur <= committed_eur AND committed_eur <= budget_eur) "

@@ -162,6 +162,13 @@ def test_local_times_around_both_clock_changes(stations, tmp_path):
     # the repeated hour: first in summer time (UTC+2), then in standard time (UTC+1)
     assert [t.astimezone(UTC).strftime("%H:%M") for t in utc] == [
         "23:00", "23:30", "00:00", "00:30", "01:00", "01:30", "02:00", "02:30"]
+    # one night listed properly, the next year's listed once: only the second is left out
+    mixed = ["Data;Livello marea (cm)\n"] + [f"2021-10-31 {t};{v}\n" for v, t in enumerate(
+        ["01:30:00", "02:00:00", "02:30:00", "02:00:00", "02:30:00", "03:00:00"])] + [
+        f"2022-10-30 {t};{v}\n" for v, t in enumerate(["01:30:00", "02:00:00", "02:30:00", "03:00:00"])]
+    report = import_observations(stations, doctored(tmp_path, mixed, "mixed.csv"), "DSL", unit="cm")
+    assert report.inserted == 8 and report.details["ambiguous_times"]["count"] == 2
+    assert [e["line"] for e in report.details["ambiguous_times"]["examples"]] == [9, 10]
     spring = ["Data;Livello marea (cm)\n", "2023-03-26 01:30:00;1\n", "2023-03-26 02:30:00;2\n",
               "2023-03-26 03:30:00;3\n"]
     report = import_observations(stations, doctored(tmp_path, spring, "spring.csv"), "BUR")
