@@ -43,9 +43,10 @@ def check_classes(asset: dict[str, Any], layer: str) -> None:
 
 
 def legend_classes(asset: dict[str, Any]) -> list[int]:
-    """The class codes of a classified layer's legend (1..255 when it has none)."""
-    values = sorted({int(e["value"]) for e in asset.get("legend") or [] if "value" in e})
-    return [v for v in values if 0 < v < 256] or list(range(1, 256))
+    """The class codes of a classified layer's legend (none when it has no legend: then
+    the classes found in the data are reported)."""
+    values = {int(e["value"]) for e in asset.get("legend") or [] if "value" in e}
+    return sorted(v for v in values if 0 < v < 256)
 
 
 class Zoned:

@@ -88,8 +88,10 @@ def change(ctx: JobContext) -> None:
             raise InvalidInput(f"The land-cover rasters of {year(base)} and {year(asset)} cannot "
                                f"be compared: {exc}.") from None
         area = cells * zoned.cell_ha
-        classes = sorted(set(legend_classes(asset)) | set(legend_classes(base)))
-        classes = [c for c in classes if c < 16]
+        seen = area.sum(axis=0).reshape(16, 16)
+        present = set(np.flatnonzero(seen[1:, 1:].sum(axis=1) + seen[1:, 1:].sum(axis=0)) + 1)
+        classes = sorted(c for c in set(legend_classes(asset)) | set(legend_classes(base)) | present
+                         if c < 16)
         period_of = year(asset)
         for zone, row in zip(zones.itertuples(), area, strict=True):
             matrix = row.reshape(16, 16)

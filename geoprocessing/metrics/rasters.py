@@ -17,7 +17,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
-from .zonal import Grid
+from .zonal import Grid, scratch
 
 GDAL_CACHE_MB = 64
 
@@ -38,12 +38,14 @@ class Band:
         """The window's values and the nodata value."""
         window = Window(c0, r0, c1 - c0, r1 - r0)
         with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), rasterio.open(self.path) as ds:
+            # Into a buffer of this thread, reused by its next task (valid until then).
+            out = scratch(f"read:{self.path}", (r1 - r0, c1 - c0), ds.dtypes[0])
             if self.grid is None or Grid.of(ds).same_as(self.grid):
-                return ds.read(1, window=window), ds.nodata
+                return ds.read(1, window=window, out=out), ds.nodata
             g = self.grid
             with WarpedVRT(ds, crs=g.crs, transform=g.transform, width=g.width, height=g.height,
                            resampling=Resampling.nearest) as vrt:
-                return vrt.read(1, window=window), vrt.nodata
+                return vrt.read(1, window=window, out=out), vrt.nodata
 
     def read(self, r0: int, r1: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
         """The window's values and validity (not nodata, not NaN)."""
@@ -127,6 +129,21 @@ class FloodClasses:
         z, vz = self.dem.read(r0, r1, c0, c1)
         lc, vl = self.land_cover.read(r0, r1, c0, c1)
         land = vz & vl & np.isin(lc, self.land_classes)
-        k = np.searchsorted(np.asarray(self.levels, dtype=np.float64), z.astype(np.float64),
-                            side="right") + 1
-        return np.where(land, k, 0).astype(np.uint8)
+        # Class 1 + the number of levels at or below the ground, counted in uint8, comparing
+        # in the DEM's own type (no float64 copy of the window).
+        out = land.astype(np.uint8)
+        at_or_above = np.empty(z.shape, dtype=bool)
+        for level in self.levels:
+            np.greater_equal(z, _threshold(level, z.dtype), out=at_or_above)
+            at_or_above &= land
+            out += at_or_above
+        return out
+
+
+def _threshold(level: float, dtype) -> float | np.floating:
+    """``z >= level`` computed in ``dtype`` gives the float64 answer: for float32 the
+    smallest float32 not below the level (float32 rounds some levels down, e.g. 1.4)."""
+    if np.dtype(dtype) != np.float32:
+        return level
+    t = np.float32(level)
+    return np.nextafter(t, np.float32(np.inf)) if float(t) < level else t

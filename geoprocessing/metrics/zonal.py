@@ -29,6 +29,7 @@ reduced in the same order); memory is bounded by the window, never the raster.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,20 @@ MAX_CODES = 1 << 22
 SNAP = 1e-9
 # Zones per batch (tasks are batches x windows); one batch for the usual zone counts.
 BATCH_ZONES = 512
+
+
+_scratch = threading.local()
+
+
+def scratch(name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """A buffer kept per thread and reused by the next task: fresh large arrays cost page
+    faults every time (above all in Dask workers, which return freed memory at once)."""
+    arrays = _scratch.__dict__.setdefault("arrays", {})
+    need = int(np.prod(shape))
+    buf = arrays.get(name)
+    if buf is None or buf.size < need or buf.dtype != np.dtype(dtype):
+        buf = arrays[name] = np.empty(need, dtype=dtype)
+    return buf[:need].reshape(shape)
 
 
 # --------------------------------------------------------------------------------------
@@ -112,7 +127,8 @@ def windows(grid: Grid, rows: tuple[int, int], cols: tuple[int, int],
 
 @dataclass
 class Group:
-    """Zones filled together: each zone is a digit ``local`` (1..n) of layer ``layer``."""
+    """Zones filled together: each zone is the digit value ``local`` (1..n) of its layer's
+    digit (``stride``, ``base``) in the group's mixed-radix code."""
 
     zones: np.ndarray      # indices (into the batch) of the group's zones
     stride: np.ndarray     # per zone: the stride of its layer's digit
@@ -430,8 +446,7 @@ def sweep(z: Zones, r0: int, h: int, c0: int, width: int, scale: int, sub_cells:
     """
     faces = [Faces(g.codes, scale) for g in z.groups]
     strips = _sub_strips(r0, r0 + h, width, sub_cells)
-    # One buffer for every sub-strip (fresh large arrays cost page faults each time).
-    diff_buf = np.empty((max(b - a for a, b in strips), width + 1), dtype=np.int32)
+    diff_buf = scratch("diff", (max(b - a for a, b in strips), width + 1), np.int32)
     for a, b in strips:
         sel = _strip_edges(z, a, b, width + c0)
         if not len(sel):
@@ -456,7 +471,7 @@ def class_counts(z: Zones, classes: np.ndarray, r0: int, c0: int, n_classes: int
     out = np.zeros((z.n, n_classes), dtype=np.float64)
     counts = [np.zeros((0, n_classes), dtype=np.int64) for _ in z.groups]
     faces: list[Faces | None] = [None] * len(z.groups)
-    idx_buf = np.empty(min(h, max(1, sub_cells // max(width, 1))) * width, dtype=np.int64)
+    idx_buf = scratch("index", (min(h, max(1, sub_cells // max(width, 1))) * width,), np.int64)
     for p in sweep(z, r0, h, c0, width, n_classes, sub_cells):
         cls = classes[p.rows]
         idx = idx_buf[: cls.size].reshape(cls.shape)
@@ -583,8 +598,8 @@ def value_moments(z: Zones, values: np.ndarray, valid: np.ndarray, r0: int, c0: 
             prefix = (_keys(values[p.rows])[0] >> shift).astype(np.int64)
             face, key, count = _count_pairs(_cell_faces(p, width)[flat_ok],
                                             prefix.reshape(-1)[flat_ok], len(member))
-            hist.append(_to_zones(p, face, key, count.astype(np.float64)))
-            hist.append((bz, prefix[p.row, p.col][bok], d))
+            hist = [_sum_triples([*hist, _to_zones(p, face, key, count.astype(np.float64)),
+                                  (bz, prefix[p.row, p.col][bok], d)], PREFIX_BITS)]
     out: dict[str, Any] = {"w": w, "s": s, "min": lo, "max": hi}
     if histogram:
         out["hist"] = _sum_triples(hist, PREFIX_BITS)
@@ -763,7 +778,8 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
             hi[index] = np.maximum(hi[index], res["max"])
             if quantiles:
                 hz, hk, hw = res["hist"]
-                hist.append((index[hz], hk, hw))
+                # Merged as results come: the running set stays the size of its distinct keys.
+                hist = [_sum_triples([*hist, (index[hz], hk, hw)], PREFIX_BITS)]
     some = w > 0
     out["count"] = w
     out["mean"] = np.where(some, s / np.where(some, w, 1), np.nan)
@@ -797,7 +813,7 @@ def zone_value_stats(geometries: Sequence, grid: Grid, reader, quantiles: Sequen
     bits = 32
     for (bi, _, _), res in zip(items, map_(_candidates_task, items, shared), strict=True):
         cz, ck, cw, bits = res
-        cand.append((batches[bi][1][cz], ck, cw))
+        cand = [_sum_triples([*cand, (batches[bi][1][cz], ck, cw)], bits)]
     cz, ck, cw = _sum_triples(cand, bits)
     cb = np.searchsorted(cz, np.arange(n + 1))
     shift = bits - PREFIX_BITS

@@ -69,3 +69,27 @@ def test_levels_are_the_tide_levels_of_the_issue(site):
     assert result.summary["levels_cm"] == list(LEVELS)
     cats = {c for _, _, c in values(site.settings, "FLOOD_LAND_SHARE")}
     assert cats == {str(cm) for cm in LEVELS}
+
+
+def test_ground_just_below_a_level_is_below_it(tmp_path):
+    """float32 rounds 1.4 down: a DEM cell holding float32(1.4) is below +140 cm."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from geoprocessing.metrics.rasters import Band, FloodClasses
+
+    f = np.float32(1.4)
+    z = np.array([[np.nextafter(f, np.float32(0)), f, np.nextafter(f, np.float32(9)), 0.8, 0.5, -9999]],
+                 dtype=np.float32)
+    lc = np.array([[4, 4, 4, 4, 1, 4]], dtype=np.uint8)
+    for name, data, nodata in (("z.tif", z, -9999), ("lc.tif", lc, 0)):
+        with rasterio.open(tmp_path / name, "w", driver="GTiff", width=6, height=1, count=1,
+                           dtype=data.dtype.name, crs="EPSG:7792", transform=from_origin(0, 10, 10, 10),
+                           nodata=nodata) as ds:
+            ds.write(data, 1)
+    classes = FloodClasses(Band(str(tmp_path / "z.tif")), Band(str(tmp_path / "lc.tif")),
+                           tuple(cm / 100 for cm in LEVELS), (4, 5, 6, 7))(0, 1, 0, 6)
+    # class k: below level k (1-based) and not below level k - 1; 0: not land or no ground.
+    expected = [3 if float(v) < 1.4 else 4 for v in z[0, :3]] + [2, 0, 0]
+    assert classes.tolist() == [expected]
+    assert expected[:3] == [3, 3, 4]
