@@ -225,7 +225,7 @@ def metadata(srid: int) -> MetaData:
           Column("last_value", Double), Column("baseline_value", Double),
           Column("target_value", Double), Column("change_since_baseline", Double),
           Column("trend_slope_per_year", Double), Column("trend_p_value", Double),
-          _text("trend", False), _text("reason"), _flag(), schema=L)  # reason, flag: 0013_series
+          _text("trend", False), _text("reason"), _flag(), schema=L)  # reason, flag: 0010_series
 
     # -- UNESCO, reports, cooperation
     Table("threat_assessments", md, _pk(), _fk("site_id", "laguna.sites.id", False),
@@ -263,7 +263,7 @@ def metadata(srid: int) -> MetaData:
           Column("country", CHAR(2)), Column("start_date", Date), Column("end_date", Date),
           *_bilingual("description"), _text("url"), _flag(), _geom("geom", "POINT", 4326),
           _text("code"), schema=L)
-    # 0011_webapp.sql: density overviews of large layers for vector tiles
+    # 0009_webapp.sql: density overviews of large layers for vector tiles
     Table("tile_overviews", md,
           Column("layer_id", Integer, ForeignKey("laguna.layers.id"), primary_key=True),
           *(Column(c, Integer, primary_key=True) for c in ("layer_version", "z", "cx", "cy")),
