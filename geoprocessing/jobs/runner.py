@@ -125,18 +125,21 @@ def _commit(conn: psycopg.Connection, ctx: JobContext) -> int:
                   i["description"], i["checksum"]) for i in ctx.inputs])
         written = 0
         if ctx.job.writes_values:
-            # Replace what earlier runs of this job wrote, within this run's scope.
+            # Replace what earlier runs of this job wrote for the (indicator, period) pairs this
+            # run writes, within its scope; other periods stay: a snapshot job (plan status this
+            # year, pressure at this import) builds a series run after run.
+            pairs = sorted({(v.indicator, v.period) for v in ctx.values})
             conn.execute(
-                "DELETE FROM laguna.indicator_values v USING laguna.indicators i "
-                "WHERE i.id = v.indicator_id AND i.code = ANY(%(codes)s) "
+                "DELETE FROM laguna.indicator_values v USING laguna.indicators i, "
+                "     unnest(%(codes)s::text[], %(periods)s::text[]) AS p(code, period) "
+                "WHERE i.id = v.indicator_id AND i.code = p.code AND v.period = p.period "
                 "AND v.job_run_id IN (SELECT id FROM laguna.job_runs WHERE job_name = %(job)s) "
-                "AND (%(period)s::text IS NULL OR v.period LIKE %(period)s || '%%') "
                 "AND (%(kinds)s::text[] IS NULL OR v.zone_id IN "
                 "     (SELECT id FROM laguna.zones WHERE kind = ANY(%(kinds)s))) "
                 "AND (%(categories)s::text[] IS NULL OR v.category = ANY(%(categories)s)) "
                 "AND (%(stations)s::int[] IS NULL OR v.station_id = ANY(%(stations)s))",
-                {"codes": list(ctx.job.indicators), "job": ctx.job.name,
-                 "period": params.get("period"), "kinds": params.get("zones"),
+                {"codes": [c for c, _ in pairs], "periods": [p for _, p in pairs], "job": ctx.job.name,
+                 "kinds": params.get("zones"),
                  "categories": ctx.replace_categories, "stations": ctx.replace_stations})
             written = _insert_values(conn, ctx)
         if ctx.job.write is not None:
@@ -172,8 +175,10 @@ def run_all(settings: Settings, names: list[str] | None = None, **kwargs) -> lis
         try:
             results.append(run_job(settings, job.name, **kwargs))
         except LagunaError as exc:
-            last = _last_run_id(settings, job.name)
-            results.append(RunResult(job.name, last, "failed", error=exc.message))
+            results.append(RunResult(job.name, _last_run_id(settings, job.name), "failed", error=exc.message))
+        except Exception as exc:  # noqa: BLE001 -- a bug or library error in one job: record it, run the rest
+            results.append(RunResult(job.name, _last_run_id(settings, job.name), "failed",
+                                     error=f"{type(exc).__name__}: {exc}"))
     return results
 
 

@@ -64,6 +64,29 @@ def test_second_run_replaces_without_duplicates(zoned):
     assert [r["status"] for r in history(zoned, "toy_area")] == ["succeeded", "succeeded"]
 
 
+def test_a_run_for_another_period_keeps_the_earlier_ones(zoned):
+    """A snapshot job run in a later year adds to the series; it replaces only its own periods."""
+    first = run_job(zoned, "toy_area", quiet=True, params={"period": "2025"})
+    second = run_job(zoned, "toy_area", quiet=True, params={"period": "2026"})
+    again = run_job(zoned, "toy_area", quiet=True, params={"period": "2026"})
+    assert sorted((r[1], r[2]) for r in values(zoned)) == [("2025", first.run_id), ("2026", again.run_id)]
+    assert second.run_id != again.run_id
+
+
+def test_run_all_records_an_unexpected_error_and_goes_on(zoned):
+    def broken(ctx):
+        raise ZeroDivisionError("division by zero")
+
+    jobs.register(jobs.Job(name="toy_broken", title_it="Rotto", title_en="Broken",
+                           indicators=("LAND_TAKE",), compute=broken))
+    try:
+        results = run_all(zoned, ["toy_broken", "toy_area"], quiet=True)
+    finally:  # other tests run every registered job
+        jobs._REGISTRY.pop("toy_broken")
+    assert {(r.job, r.status) for r in results} == {("toy_broken", "failed"), ("toy_area", "succeeded")}
+    assert "ZeroDivisionError" in next(r.error for r in results if r.job == "toy_broken")
+
+
 def test_failure_keeps_previous_values_and_records_the_error(zoned):
     first = run_job(zoned, "toy_area", quiet=True)
     with pytest.raises(InvalidInput, match="told to fail"):
