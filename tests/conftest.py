@@ -25,7 +25,9 @@ from geoprocessing.store import admin
 from geoprocessing.store import connect as store
 from geoprocessing.store.migrate import migrate
 
-TEMPLATE = "laguna_test_template"
+# One template per test session: two sessions on one cluster (say, a subset run beside the
+# full suite) must not drop each other's.
+TEMPLATE = f"laguna_test_template_{os.getpid()}"
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
 
 
@@ -57,7 +59,7 @@ def cluster_url(_isolated_environment) -> str:
 
 
 @pytest.fixture(scope="session")
-def template_db(cluster_url) -> str:
+def template_db(cluster_url) -> Iterator[str]:
     """A database migrated from sql/ once per session, cloned by ``fresh_db``."""
     with psycopg.connect(cluster_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
@@ -68,7 +70,9 @@ def template_db(cluster_url) -> str:
         conn.commit()
         migrate(conn, settings.sql_dir, settings.storage_srid)
         indicators.sync(conn)
-    return TEMPLATE
+    yield TEMPLATE
+    with psycopg.connect(cluster_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
 
 def _clone(cluster_url: str, template: str) -> str:
