@@ -4,7 +4,8 @@
 
 Uses the configured store (load the sample data first: `laguna sample load`). Generates,
 once, a polygon layer of ``--features`` features with SQL (``layers.bench_polygons``,
-registered in the catalogue as illustrative), prepares its tile overviews, starts
+registered in the catalogue as illustrative and removed at the end unless ``--keep``),
+prepares its tile overviews, starts
 ``laguna serve`` on a free port, drives each endpoint with wrk (Debian's; a Python client
 when wrk is missing) at each connection count for ``--duration`` seconds, and prints
 ``name: value`` lines:
@@ -243,6 +244,8 @@ def main() -> None:
     ap.add_argument("--features", type=int, default=1_000_000, help="size of the generated layer")
     ap.add_argument("--duration", type=int, default=10, help="seconds per load run")
     ap.add_argument("--connections", default="1,16", help="concurrent connections, comma-separated")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the generated layer in the store for the next run (default: remove it)")
     args = ap.parse_args()
     settings = get_settings()
     srid = settings.storage_srid
@@ -338,6 +341,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if not args.keep:
+            # the store is the user's: the generated layer must not show on their maps
+            with connect(settings) as conn, conn.transaction():
+                conn.execute("DELETE FROM laguna.layers WHERE name = %s", (LAYER,))
+                conn.execute(f"DROP TABLE IF EXISTS layers.{LAYER}")
+            out("cleanup", f"removed layers.{LAYER} (--keep keeps it for the next run)")
 
 
 if __name__ == "__main__":
