@@ -138,15 +138,15 @@ class JobContext:
 
     def _record_layer_version(self, version_id: int) -> None:
         row = self.conn.execute(
-            "SELECT v.source_checksum, l.illustrative FROM laguna.layer_versions v "
-            "JOIN laguna.layers l ON l.id = v.layer_id WHERE v.id = %s", (version_id,)).fetchone()
+            "SELECT source_checksum, illustrative FROM laguna.layer_versions WHERE id = %s",
+            (version_id,)).fetchone()
         self.record_input(layer_version_id=version_id, checksum=row[0], illustrative=row[1])
 
     def raster_assets(self, layer: str) -> list[dict[str, Any]]:
         """The current asset of each date of a raster layer, oldest first (recorded as inputs)."""
         with self.conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(
-                "SELECT DISTINCT ON (a.acquired) a.*, l.illustrative, l.legend, l.bands "
+                "SELECT DISTINCT ON (a.acquired) a.*, v.illustrative, l.legend, l.bands "
                 "FROM laguna.raster_assets a JOIN laguna.layers l ON l.id = a.layer_id "
                 "JOIN laguna.layer_versions v ON v.id = a.layer_version_id "
                 "WHERE l.name = %s ORDER BY a.acquired, v.version DESC", (layer,)).fetchall()
@@ -168,8 +168,11 @@ class JobContext:
         """A station series as a pandas Series (UTC index) and its unit; recorded as input."""
         import pandas as pd
 
+        # illustrative when the observations came from illustrative imports (the importer
+        # never mixes the two in a series); the station's own flag only without imports
         row = self.conn.execute(
-            "SELECT s.id, s.unit, st.illustrative FROM laguna.station_series s "
+            "SELECT s.id, s.unit, coalesce((SELECT bool_or(i.illustrative) FROM laguna.observation_imports i "
+            "       WHERE i.series_id = s.id), st.illustrative) FROM laguna.station_series s "
             "JOIN laguna.stations st ON st.id = s.station_id "
             "WHERE st.code = %s AND s.parameter = %s", (station, parameter)).fetchone()
         if row is None:
@@ -194,7 +197,7 @@ class JobContext:
         from psycopg import sql
 
         row = self.conn.execute(
-            "SELECT l.table_name, l.illustrative, v.id, v.version, v.source_checksum "
+            "SELECT l.table_name, v.illustrative, v.id, v.version, v.source_checksum "
             "FROM laguna.layers l JOIN laguna.layer_versions v ON v.layer_id = l.id "
             "WHERE l.name = %s AND l.kind = 'vector' ORDER BY v.version DESC LIMIT 1",
             (name,)).fetchone()

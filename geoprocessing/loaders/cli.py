@@ -22,14 +22,18 @@ def observations() -> None:
 @click.option("--datum", help="Vertical datum of levels, e.g. ZMPS (Punta della Salute).")
 @click.option("--tz", default="Europe/Rome", show_default=True, help="Time zone of times without a UTC offset.")
 @click.option("--illustrative", is_flag=True, help="Label the values illustrative (sample data).")
+@click.option("--replace", is_flag=True,
+              help="Where the store already has a value at a time of the file, take the file's "
+                   "(a corrected file); default: keep the stored one and count the difference.")
 def observations_import(path, station, parameter, time_column, value_column, unit, datum, tz,
-                        illustrative) -> None:
+                        illustrative, replace) -> None:
     """Import a CSV file of observations (any separator, Italian headers) into a station's series."""
     from .observations import import_observations
 
     report = import_observations(get_settings(), path, station, parameter=parameter,
                                  time_column=time_column, value_column=value_column, unit=unit,
-                                 datum=datum, tz=tz, illustrative=illustrative)
+                                 datum=datum, tz=tz, illustrative=illustrative,
+                                 replace=replace)
     for line in report.lines():
         click.echo(line)
 

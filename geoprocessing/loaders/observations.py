@@ -12,7 +12,10 @@ out, and the report says so (as it does for times that do not exist in spring). 
 (against the series' usual step), empty and non-numeric values are counted in the summary
 and in ``laguna.observation_imports.report``. Rows go through COPY into a temporary table
 and then into ``laguna.observations`` with ON CONFLICT DO NOTHING: re-importing an
-overlapping file adds only what is new, and the same file twice adds nothing.
+overlapping file adds only what is new, and the same file twice adds nothing. Stored
+values the file contradicts are counted apart; ``--replace`` takes the file's (a corrected
+file from the gauge's owner). Illustrative and real observations never share a series:
+a value computed from it could not say which it is.
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ class ObservationReport:
     rows_read: int = 0
     inserted: int = 0
     already_stored: int = 0
+    conflicting: int = 0  # stored at the same time with a different value
+    replaced: int = 0
     already_imported: str | None = None
     import_id: int | None = None
     details: dict = field(default_factory=dict)
@@ -73,7 +78,10 @@ class ObservationReport:
         out = [f"{what} from {self.file}: time column '{self.time_column}' ({self.timezone}), "
                f"value column '{self.value_column}'",
                f"  {self.rows_read:,} rows read, {self.inserted:,} observations added, "
-               f"{self.already_stored:,} already stored"]
+               f"{self.already_stored:,} already stored"
+               + (f" ({self.replaced:,} with a different value replaced by the file's)" if self.replaced
+                  else f" ({self.conflicting:,} with a different value: the stored ones were kept; "
+                       "--replace takes the file's)" if self.conflicting else "")]
         if d.get("step_seconds"):
             gaps = d["gaps"]
             line = f"  usual step {_duration(d['step_seconds'])}; {_count(gaps['count'], 'gap')}"
@@ -275,7 +283,7 @@ def import_observations(settings: Settings, path: str | Path, station: str, *,
                         parameter: str = "water_level", time_column: str | None = None,
                         value_column: str | None = None, unit: str | None = None,
                         datum: str | None = None, tz: str = "Europe/Rome",
-                        illustrative: bool = False) -> ObservationReport:
+                        illustrative: bool = False, replace: bool = False) -> ObservationReport:
     """Import one CSV file of observations into a station's series; see the module doc."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", parameter):
         raise InvalidInput(f"'{parameter}' is not a parameter name (lower case, e.g. water_level).")
@@ -298,6 +306,15 @@ def import_observations(settings: Settings, path: str | Path, station: str, *,
         if done:
             report.already_imported = f"import #{done[0]} on {done[1]:%Y-%m-%d %H:%M}"
             return report
+        other = conn.execute("SELECT source_name FROM laguna.observation_imports WHERE series_id = %s "
+                             "AND illustrative <> %s ORDER BY id LIMIT 1", (series_id, illustrative)).fetchone()
+        if other:
+            held, given = ("illustrative", "real") if not illustrative else ("real", "illustrative")
+            raise InvalidInput(
+                f"{f.path.name}: the series {station} {parameter} holds {held} observations "
+                f"(from {other[0]}), and {given} ones must not be mixed with them; "
+                + ("reset the store (laguna db reset) before loading real data over the sample."
+                   if held == "illustrative" else "import the sample into an empty store."))
         good, details = read_series(f, t, v, tz)
         report.rows_read, report.details = details.pop("rows_read"), details
         if good.empty:
@@ -313,13 +330,23 @@ def import_observations(settings: Settings, path: str | Path, station: str, *,
         text = "".join(f"{s}+00\t{x!r}\n" for s, x in zip(stamps, good["value"].tolist(), strict=True))
         with conn.cursor().copy("COPY observations_in (observed_at, value) FROM STDIN") as copy:
             copy.write(text)
+        report.conflicting = conn.execute(
+            "SELECT count(*) FROM observations_in i JOIN laguna.observations o ON o.series_id = %s "
+            "AND o.observed_at = i.observed_at WHERE o.value IS DISTINCT FROM i.value",
+            (series_id,)).fetchone()[0]
+        if replace and report.conflicting:
+            report.replaced = conn.execute(
+                "UPDATE laguna.observations o SET value = i.value, import_id = %s FROM observations_in i "
+                "WHERE o.series_id = %s AND o.observed_at = i.observed_at "
+                "AND o.value IS DISTINCT FROM i.value", (import_id, series_id)).rowcount
         inserted = conn.execute(
             "INSERT INTO laguna.observations (series_id, observed_at, value, import_id) "
             "SELECT %s, observed_at, value, %s FROM observations_in ON CONFLICT DO NOTHING",
             (series_id, import_id)).rowcount
         report.inserted, report.already_stored, report.import_id = inserted, len(good) - inserted, import_id
         details.update(time_column=f.header[t], value_column=f.header[v], separator=f.separator,
-                       encoding=f.encoding, duplicates_in_store=report.already_stored)
+                       encoding=f.encoding, duplicates_in_store=report.already_stored,
+                       conflicting_in_store=report.conflicting, replaced=report.replaced)
         conn.execute("UPDATE laguna.observation_imports SET rows_inserted = %s, rows_duplicate = %s, "
                      "report = %s WHERE id = %s",
                      (inserted, report.already_stored, Jsonb(details), import_id))

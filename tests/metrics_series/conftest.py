@@ -78,8 +78,8 @@ def load_levels(conn, code: str, levels: pd.Series, unit: str, *, source: str = 
     checksum = hashlib.sha256(levels.to_csv().encode()).hexdigest()
     import_id = conn.execute(
         "INSERT INTO laguna.observation_imports (series_id, source_name, source_checksum, timezone, rows_read, "
-        "rows_inserted) VALUES (%s, %s, %s, 'UTC', %s, %s) RETURNING id",
-        (series_id, source, checksum, len(levels), len(levels))).fetchone()[0]
+        "rows_inserted, illustrative) VALUES (%s, %s, %s, 'UTC', %s, %s, %s) RETURNING id",
+        (series_id, source, checksum, len(levels), len(levels), illustrative)).fetchone()[0]
     with conn.cursor().copy("COPY laguna.observations (series_id, observed_at, value, import_id) FROM STDIN") as copy:
         for when, value in levels.items():
             copy.write_row((series_id, when.to_pydatetime(), float(value), import_id))

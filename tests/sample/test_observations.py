@@ -152,6 +152,34 @@ def test_an_overlapping_file_adds_only_what_is_new(stations, tmp_path):
     assert counts(stations)[0] == 3000
 
 
+def test_a_corrected_file_is_counted_then_replaces_with_replace(stations, tmp_path):
+    lines = real(PSAL_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    import_observations(stations, doctored(tmp_path, lines[:101], "first.csv"), "PSAL", unit="m")
+    # the owner corrects the level of line 10 (Data;Liv.;Temp.)
+    cells = lines[10].rstrip("\n").split(";")
+    cells[1] = "9.99"
+    corrected = [*lines[:10], ";".join(cells) + "\n", *lines[11:101]]
+    kept = import_observations(stations, doctored(tmp_path, corrected, "corrected.csv"), "PSAL", unit="m")
+    assert (kept.inserted, kept.already_stored, kept.conflicting, kept.replaced) == (0, 100, 1, 0)
+    assert "1 with a different value: the stored ones were kept" in "\n".join(kept.lines())
+    # the next file of the owner carries the correction and one more time
+    taken = import_observations(stations, doctored(tmp_path, [*corrected, lines[101]], "next.csv"), "PSAL",
+                                unit="m", replace=True)
+    assert (taken.inserted, taken.conflicting, taken.replaced) == (1, 1, 1)
+    with psycopg.connect(stations.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM laguna.observations WHERE value = 9.99").fetchone()[0] == 1
+
+
+def test_illustrative_and_real_observations_are_not_mixed(stations, tmp_path):
+    lines = real(PSAL_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    import_observations(stations, doctored(tmp_path, lines[:51], "sample.csv"), "PSAL", unit="m",
+                        illustrative=True)
+    before = counts(stations)
+    with pytest.raises(InvalidInput, match="holds illustrative observations .* must not be mixed"):
+        import_observations(stations, doctored(tmp_path, lines[:101], "real.csv"), "PSAL", unit="m")
+    assert counts(stations) == before
+
+
 def test_local_times_around_both_clock_changes(stations, tmp_path):
     autumn = ["Data;Livello marea (cm)\n"] + [f"2022-10-30 {t};{v}\n" for v, t in enumerate(
         ["01:00:00", "01:30:00", "02:00:00", "02:30:00", "02:00:00", "02:30:00", "03:00:00", "03:30:00"])]
