@@ -39,6 +39,7 @@ GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polyg
 # Declared attribute type -> PostgreSQL column type.
 PG_TYPES = {"text": "text", "integer": "integer", "bigint": "bigint", "real": "double precision",
             "boolean": "boolean", "date": "date", "timestamp": "timestamptz"}
+NOT_DECLARED = "non dichiarata / not declared"  # the licence of data imported without one
 DEFAULT_MAX_LENGTH = 10_000  # characters; longer text is refused unless the layer says more
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -155,7 +156,9 @@ class LayerDef(_Strict):
     zones: Zones | None = None
     style: Style = Style()
     popup_fields: list[str] = Field(default_factory=list)
-    licence: str = Field(min_length=1)
+    # Defaults for what an import declares (laguna layers import --licence/--attribution/
+    # --illustrative): licence and labelling belong to the data, so each version keeps its own.
+    licence: str = Field(NOT_DECLARED, min_length=1)
     attribution: str | None = None
     illustrative: bool = False
     wide_extent: bool = False
@@ -277,8 +280,16 @@ def layer_table(name: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier("layers"), sql.Identifier(name))
 
 
-def register(conn: psycopg.Connection, layer: LayerDef) -> int:
-    """Insert or update the layer's catalogue row; returns its id."""
+# Set by an import from what it declares; a sync from the layer files keeps them.
+PROVENANCE = ("licence", "attribution", "illustrative")
+
+
+def register(conn: psycopg.Connection, layer: LayerDef, *, provenance: bool = False) -> int:
+    """Insert or update the layer's catalogue row; returns its id.
+
+    ``provenance``: also overwrite licence, attribution and the illustrative flag (an import
+    does, with the values of the version it writes; a sync from the files does not).
+    """
     definition = layer.model_dump(mode="json")
     values = {
         "name": layer.name, "kind": layer.kind,
@@ -297,7 +308,8 @@ def register(conn: psycopg.Connection, layer: LayerDef) -> int:
     cols = sql.SQL(", ").join(map(sql.Identifier, values))
     marks = sql.SQL(", ").join(sql.Placeholder(k) for k in values)
     updates = sql.SQL(", ").join(
-        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(k)) for k in values if k != "name")
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(k)) for k in values
+        if k != "name" and (provenance or k not in PROVENANCE))
     try:
         row = conn.execute(sql.SQL("INSERT INTO laguna.layers ({}) VALUES ({}) "
                                    "ON CONFLICT (name) DO UPDATE SET {} RETURNING id")
@@ -383,12 +395,13 @@ def describe(conn: psycopg.Connection, name: str, layers_dir: Path = LAYERS_DIR)
                 "assets": [], "registered": False}
     versions = cur.execute(
         "SELECT version, source_name, source_format, source_checksum, source_crs, feature_count, "
-        "repaired_count, imported_at, imported_by, report FROM laguna.layer_versions "
-        "WHERE layer_id = %s ORDER BY version", (row["id"],)).fetchall()
+        "repaired_count, imported_at, imported_by, report, licence, attribution, illustrative "
+        "FROM laguna.layer_versions WHERE layer_id = %s ORDER BY version", (row["id"],)).fetchall()
     assets = cur.execute(
         "SELECT a.acquired, v.version, a.path, a.width, a.height, a.band_count, a.dtype, a.nodata, "
         "a.resolution, a.crs_epsg FROM laguna.raster_assets a JOIN laguna.layer_versions v "
         "ON v.id = a.layer_version_id WHERE a.layer_id = %s ORDER BY a.acquired, v.version",
         (row["id"],)).fetchall()
-    return {"definition": row["definition"], "versions": versions, "assets": assets,
-            "registered": True}
+    # The licence and labelling shown are the current version's, not the layer file's defaults.
+    definition = row["definition"] | {k: row[k] for k in PROVENANCE}
+    return {"definition": definition, "versions": versions, "assets": assets, "registered": True}

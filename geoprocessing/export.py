@@ -266,12 +266,14 @@ def export_gpkg(settings: Settings, out: Output, *, layers: list[str] | None = N
 
 
 def _registered(conn: psycopg.Connection, name: str) -> catalogue.LayerDef:
-    """A layer's definition as the store recorded it at its last import."""
-    row = conn.execute("SELECT definition FROM laguna.layers WHERE name = %s", (name,)).fetchone()
+    """A layer's definition as the store holds it, with its current version's licence."""
+    row = conn.execute("SELECT definition, licence, attribution, illustrative FROM laguna.layers "
+                       "WHERE name = %s", (name,)).fetchone()
     if row is None:
         catalogue.resolve(name)  # NotFound naming the known layers when there is no file
         raise NotFound(f"Layer {name} has no data yet: import a file into it first.")
-    return catalogue.LayerDef(**row[0])
+    # licence and labelling are those of the current version's import, not the file's defaults
+    return catalogue.LayerDef(**row[0] | dict(zip(catalogue.PROVENANCE, row[1:], strict=True)))
 
 
 # -- GeoJSON ------------------------------------------------------------------------------

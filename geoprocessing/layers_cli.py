@@ -66,7 +66,8 @@ def layers_show(name: str) -> None:
     for v in info["versions"]:
         click.echo(f"  version {v['version']}: {v['feature_count']} features from {v['source_name']} "
                    f"({v['source_format']}, {v['source_crs'] or '-'}), {v['imported_at']:%Y-%m-%d %H:%M} "
-                   f"by {v['imported_by']}, sha256 {v['source_checksum'][:12]}")
+                   f"by {v['imported_by']}, sha256 {v['source_checksum'][:12]}, licence {v['licence']}"
+                   + (" [illustrative]" if v["illustrative"] else ""))
     for a in info["assets"]:
         click.echo(f"  asset {a['acquired']} (version {a['version']}): {a['path']}, {a['width']}x{a['height']} "
                    f"{a['dtype']}, {a['resolution']:g} units/pixel, EPSG:{a['crs_epsg']}")
@@ -81,13 +82,21 @@ def layers_show(name: str) -> None:
 @click.option("--source-layer", help="Layer (or member) of a multi-layer file or zip to read.")
 @click.option("--date", "acquired", metavar="YYYY-MM-DD",
               help="Acquisition date of a raster; validity start of zones.")
+@click.option("--licence", help="Licence of the data, e.g. 'CC BY 4.0' (default: the layer file's, "
+              "else 'not declared').")
+@click.option("--attribution", help="Who to credit for the data (shown with the layer and in exports).")
+@click.option("--illustrative/--real", "illustrative", default=None,
+              help="Label the data illustrative (not real) on every map, export and report; "
+                   "default: real unless the layer file says otherwise.")
 def layers_import(path: str, layer: str, crs: str | None, encoding: str | None,
-                  as_zones: str | None, source_layer: str | None, acquired: str | None) -> None:
+                  as_zones: str | None, source_layer: str | None, acquired: str | None,
+                  licence: str | None, attribution: str | None, illustrative: bool | None) -> None:
     """Import a file (GeoJSON, GeoPackage, Shapefile, KML, FlatGeobuf, CSV, GeoTIFF) into a layer."""
     from .importers import import_path
 
     report = import_path(get_settings(), path, layer, crs=crs, encoding=encoding,
-                         as_zones=as_zones, source_layer=source_layer, acquired=acquired)
+                         as_zones=as_zones, source_layer=source_layer, acquired=acquired,
+                         licence=licence, attribution=attribution, illustrative=illustrative)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.message)

@@ -67,30 +67,53 @@ def _same_as_current(conn: psycopg.Connection, layer_id: int, checksum: str, opt
     return None
 
 
-def _record_version(conn: psycopg.Connection, layer_id: int, version: int, source: sources.Source,
-                    source_crs: str, count: int, repaired: int, report: dict,
+def _record_version(conn: psycopg.Connection, layer: catalogue.LayerDef, layer_id: int, version: int,
+                    source: sources.Source, source_crs: str, count: int, repaired: int, report: dict,
                     bounds, srid: int | None) -> int:
     extent = None if bounds is None or srid is None else [float(b) for b in bounds]
     return conn.execute(
         "INSERT INTO laguna.layer_versions (layer_id, version, source_name, source_format, "
-        "source_checksum, source_crs, feature_count, repaired_count, report, extent, imported_by) "
+        "source_checksum, source_crs, feature_count, repaired_count, report, extent, imported_by, "
+        "licence, attribution, illustrative) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
         "  CASE WHEN %s::float8[] IS NULL THEN NULL ELSE ST_MakeEnvelope((%s::float8[])[1], "
         "  (%s::float8[])[2], (%s::float8[])[3], (%s::float8[])[4], %s) END, "
-        "  coalesce(nullif(current_setting('laguna.user', true), ''), session_user)) RETURNING id",
+        "  coalesce(nullif(current_setting('laguna.user', true), ''), session_user), %s, %s, %s) "
+        "RETURNING id",
         (layer_id, version, Path(source.label).name, source.format, source.checksum, source_crs,
-         count, repaired, Jsonb(report), extent, extent, extent, extent, extent, srid)).fetchone()[0]
+         count, repaired, Jsonb(report), extent, extent, extent, extent, extent, srid,
+         layer.licence, layer.attribution, layer.illustrative)).fetchone()[0]
+
+
+def _label_raster_layer(conn: psycopg.Connection, layer_id: int) -> None:
+    """A raster layer is labelled illustrative while any date's current asset is: importing a
+    real 2024 land cover does not make the sample's 2012 and 2018 ones real."""
+    conn.execute(
+        "UPDATE laguna.layers SET illustrative = (SELECT bool_or(illustrative) FROM ("
+        "  SELECT DISTINCT ON (a.acquired) v.illustrative FROM laguna.raster_assets a "
+        "  JOIN laguna.layer_versions v ON v.id = a.layer_version_id WHERE a.layer_id = %s "
+        "  ORDER BY a.acquired, v.version DESC) current) WHERE id = %s", (layer_id, layer_id))
 
 
 def import_path(settings: Settings, path: str | Path, layer: str | Path | catalogue.LayerDef, *,
                 crs: str | None = None, encoding: str | None = None, as_zones: str | None = None,
-                source_layer: str | None = None, acquired: str | date | None = None) -> ImportReport:
+                source_layer: str | None = None, acquired: str | date | None = None,
+                licence: str | None = None, attribution: str | None = None,
+                illustrative: bool | None = None) -> ImportReport:
     """Import one file into a layer (by name, layer-file path or definition); see the module doc.
+
+    ``licence``, ``attribution`` and ``illustrative`` declare what the imported data are
+    (defaults: the layer file's); the version keeps them and maps, exports and reports
+    show them.
 
     Raises InvalidInput (one sentence naming file, feature, field and problem), NotFound,
     Conflict (another import of the layer is running) or StoreUnavailable.
     """
     layer_def = catalogue.resolve(layer)
+    declared = {"licence": licence, "attribution": attribution, "illustrative": illustrative}
+    if licence is not None and not licence.strip():
+        raise InvalidInput("--licence is empty: name the licence of the data (e.g. 'CC BY 4.0').")
+    layer_def = layer_def.model_copy(update={k: v for k, v in declared.items() if v is not None})
     when = parse_date(acquired)
     source = sources.open_source(path, encoding=encoding, source_layer=source_layer)
     if source.kind != layer_def.kind:
@@ -118,12 +141,14 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
                 _lock(conn, layer_def.name)
                 if as_zones:
                     zones.check_kind(conn, as_zones)
-                job.layer_id = catalogue.register(conn, layer_def)
+                job.layer_id = catalogue.register(conn, layer_def, provenance=True)
                 same = _same_as_current(conn, job.layer_id, source.checksum, options, when,
                                         layer_def.kind)
                 if same is None:
                     report.version = (catalogue.current_version(conn, layer_def.name) or 0) + 1
                     same = job.vector(conn) if layer_def.kind == "vector" else job.raster(conn)
+                    if layer_def.kind == "raster":
+                        _label_raster_layer(conn, job.layer_id)
                 if same is not None:
                     report.unchanged, report.version = True, same
         except BaseException:
@@ -155,7 +180,7 @@ class _Job:
         report.warnings += result.warnings
         payload = report.as_json() | {"options": self.options, "source_layer": result.source_layer}
         wide = layer.wide_extent  # world-wide extents do not fit the storage CRS's column
-        version_id = _record_version(conn, self.layer_id, report.version, self.source,
+        version_id = _record_version(conn, layer, self.layer_id, report.version, self.source,
                                      result.source_crs, result.feature_count, result.repaired,
                                      payload, None if wide else result.bounds, None if wide else srid)
         if self.as_zones:
@@ -183,7 +208,7 @@ class _Job:
         report.warnings += asset.warnings
         payload = report.as_json() | {"options": self.options, "acquired": asset.acquired.isoformat(),
                                       "pixels": asset.stats}
-        version_id = _record_version(conn, self.layer_id, report.version, self.source,
+        version_id = _record_version(conn, self.layer, self.layer_id, report.version, self.source,
                                      asset.source_crs, 1, 0, payload, asset.bounds, storage)
         raster.register(conn, asset, self.layer_id, version_id, storage)
         raster.place(asset)  # the last step before the commit; undone by discard()

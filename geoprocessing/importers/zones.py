@@ -75,10 +75,11 @@ def make(conn: psycopg.Connection, layer: LayerDef, kind: str, layer_id: int,
         INSERT INTO _zones_match SELECT n.code, n.status, z.id AS live_id,
                z.id IS NOT NULL AND ST_OrderingEquals(z.geom, n.geom) AND z.name_it = n.name_it
                AND z.name_en = n.name_en AND z.legal_reference IS NOT DISTINCT FROM n.legal_reference
-               AND z.attributes = n.attributes AS same
+               AND z.attributes = n.attributes
+               AND z.illustrative = %(illustrative)s AND z.licence IS NOT DISTINCT FROM %(licence)s AS same
         FROM _zones_new n LEFT JOIN laguna.zones z
           ON z.kind = %(kind)s AND z.code = n.code AND z.status = n.status AND z.status <> 'superseded'
-    """, {"kind": kind})
+    """, {"kind": kind, "illustrative": layer.illustrative, "licence": layer.licence})
     changed = conn.execute("""
         UPDATE laguna.zones z SET status = 'superseded',
                valid_to = greatest(coalesce(z.valid_from, n.valid_from), n.valid_from)

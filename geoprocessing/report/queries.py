@@ -230,7 +230,7 @@ def run_inputs(conn, ids: list[int]) -> pd.DataFrame:
 
 def layer_versions(conn, ids: list[int]) -> pd.DataFrame:
     return frame(conn, """
-        SELECT v.id, l.name, l.kind, l.title_it, l.title_en, l.licence, l.attribution, l.illustrative,
+        SELECT v.id, l.name, l.kind, l.title_it, l.title_en, v.licence, v.attribution, v.illustrative,
                v.version, v.source_name, v.source_checksum, v.imported_at, v.feature_count
           FROM laguna.layer_versions v JOIN laguna.layers l ON l.id = v.layer_id
          WHERE v.id = ANY(%s) ORDER BY l.name, v.version""", (ids,))
@@ -238,7 +238,7 @@ def layer_versions(conn, ids: list[int]) -> pd.DataFrame:
 
 def raster_assets(conn, ids: list[int]) -> pd.DataFrame:
     return frame(conn, """
-        SELECT a.id, l.name AS layer, l.title_it, l.title_en, l.licence, l.attribution, l.illustrative,
+        SELECT a.id, l.name AS layer, l.title_it, l.title_en, v.licence, v.attribution, v.illustrative,
                a.acquired, a.path, a.checksum, a.resolution, a.layer_version_id, v.version
           FROM laguna.raster_assets a JOIN laguna.layers l ON l.id = a.layer_id
           JOIN laguna.layer_versions v ON v.id = a.layer_version_id

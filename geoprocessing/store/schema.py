@@ -107,7 +107,7 @@ def metadata(srid: int) -> MetaData:
           Column("feature_count", BigInteger, nullable=False),
           Column("repaired_count", Integer, nullable=False), Column("report", JSONB, nullable=False),
           _geom("extent", "POLYGON", srid), Column("imported_at", TZ, nullable=False),
-          _text("imported_by", False), schema=L)
+          _text("imported_by", False), _text("licence"), _text("attribution"), _flag(), schema=L)
     Table("raster_assets", md, _pk(), _fk("layer_id", "laguna.layers.id", False),
           _fk("layer_version_id", "laguna.layer_versions.id", False),
           Column("acquired", Date, nullable=False), _text("path", False), _text("checksum", False),

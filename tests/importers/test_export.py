@@ -25,7 +25,8 @@ from .conftest import write, zone_frame
 @pytest.fixture
 def filled(settings, db, tmp_path):
     """Islands (with zones), heritage assets, a project and a few indicator values."""
-    import_path(settings, write(zone_frame(), tmp_path / "isole.gpkg"), "islands", as_zones="island")
+    import_path(settings, write(zone_frame(), tmp_path / "isole.gpkg"), "islands", as_zones="island",
+                licence="CC BY 4.0 test", illustrative=True)
     assets = zone_frame(3)[["geometry"]].copy()
     assets.geometry = assets.geometry.centroid
     assets["asset_id"], assets["name"] = ["c1", "p1", "f1"], ["San Zaccaria", "Cà d'Oro", "Forte Sant'Andrea"]
@@ -104,6 +105,7 @@ def test_geojson_is_wgs84_and_matches_postgis(settings, db, filled, tmp_path):
     assert export.export_geojson(settings, out, layer="islands") == 4
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["laguna"]["illustrative"] is True and doc["laguna"]["version"] == 1
+    assert doc["laguna"]["licence"] == "CC BY 4.0 test"  # the import's, not the layer file's
     first = doc["features"][0]
     assert first["properties"] == {"code": "CANNAREGIO", "name_it": "Cannaregio", "name_en": "Cannaregio",
                                    "population": 1000}

@@ -79,6 +79,23 @@ def test_versions_per_date_and_the_identical_no_op(settings, db, tmp_path, store
     assert len(list((settings.var_dir / "rasters" / "land_cover").glob("*.tif"))) == 3
 
 
+def test_a_raster_layer_is_illustrative_while_any_current_date_is(settings, db, tmp_path):
+    def label():
+        return db.execute("SELECT illustrative FROM laguna.layers WHERE name = 'land_cover'").fetchone()[0]
+
+    import_path(settings, write_tif(tmp_path / "s12.tif", land_cover(1)), "land_cover",
+                acquired="2012-06-01", illustrative=True)
+    import_path(settings, write_tif(tmp_path / "r24.tif", land_cover(2)), "land_cover",
+                acquired="2024-06-01", licence="CC BY 4.0")
+    assert label() is True  # the sample's 2012 is still current for its date
+    import_path(settings, write_tif(tmp_path / "r12.tif", land_cover(3)), "land_cover",
+                acquired="2012-06-01", licence="CC BY 4.0")
+    assert label() is False
+    per_asset = db.execute("SELECT a.acquired::text, v.version, v.illustrative FROM laguna.raster_assets a "
+                           "JOIN laguna.layer_versions v ON v.id = a.layer_version_id ORDER BY v.version").fetchall()
+    assert per_asset == [("2012-06-01", 1, True), ("2024-06-01", 2, False), ("2012-06-01", 3, False)]
+
+
 def test_acquisition_date_from_tag_or_name(settings, db, tmp_path, store_print):
     tagged = write_tif(tmp_path / "a.tif", land_cover(), tags={"TIFFTAG_DATETIME": "2018:06:01 10:30:00"})
     named = write_tif(tmp_path / "land_cover_2024-06-01.tif", land_cover(seed=3))

@@ -3,6 +3,7 @@ with the proportions of the real site (checked in PostGIS), and a second load ad
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 
@@ -29,10 +30,9 @@ def reuse(sample_dir, settings) -> None:
     shutil.copytree(sample_dir, settings.var_dir / "sample" / "100")
 
 
-@pytest.fixture(scope="module")
-def loaded(cluster_url, template_db, sample_dir, tmp_path_factory):
-    """One database loaded with the sample, shared by the tests of this module (they only read,
-    or load again to show that nothing changes)."""
+@contextlib.contextmanager
+def scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory):
+    """Settings of a new database cloned from the template, with the session's sample files."""
     name = f"laguna_test_sample_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(cluster_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
@@ -40,12 +40,20 @@ def loaded(cluster_url, template_db, sample_dir, tmp_path_factory):
                              home=tmp_path_factory.mktemp("home"))
     try:
         reuse(sample_dir, settings)
-        said: list[str] = []
-        changed = load(settings, 100.0, echo=said.append)
-        yield settings, changed, said
+        yield settings
     finally:
         with psycopg.connect(cluster_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def loaded(cluster_url, template_db, sample_dir, tmp_path_factory):
+    """One database loaded with the sample, shared by the tests of this module (they only read,
+    or load again to show that nothing changes)."""
+    with scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
+        said: list[str] = []
+        changed = load(settings, 100.0, echo=said.append)
+        yield settings, changed, said
 
 
 def test_the_sample_arrives_through_the_importers_labelled_illustrative(loaded):
@@ -111,3 +119,20 @@ def test_the_command_prints_what_it_does(env_store, sample_dir):
     again = run("sample", "load", "--resolution", "100", LAGUNA_DATABASE_URL=env_store.database_url,
                 LAGUNA_HOME=str(env_store.home))
     assert "nothing was loaded twice" in again.stdout
+
+
+def test_the_sample_is_never_loaded_over_real_data(cluster_url, template_db, sample_dir, tmp_path_factory):
+    """An office that imported its official boundary and runs make demo again keeps it."""
+    from geoprocessing.importers import import_path
+
+    with scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
+        official = settings.var_dir / "official_property.gpkg"
+        shutil.copy(settings.var_dir / "sample" / "100" / "vectors" / "property.gpkg", official)
+        import_path(settings, official, "property", as_zones="property", licence="IODL 2.0")
+        said: list[str] = []
+        changed = load(settings, 100.0, echo=said.append)
+        assert changed["property"] is False and changed["lagoon"] is True
+        assert any("property: kept the real data of version 1 (official_property.gpkg)" in s for s in said)
+        assert query(settings, "SELECT DISTINCT illustrative, licence FROM laguna.zones "
+                               "WHERE kind = 'property'") == [(False, "IODL 2.0")]
+        assert query(settings, "SELECT bool_and(illustrative) FROM laguna.zones WHERE kind = 'lagoon'") == [(True,)]
