@@ -91,7 +91,7 @@ def write(out: Path, resolution: float, *, seed: int = DEFAULT_SEED, echo: Echo 
     echo(f"  vectors, register, plan, indicator values and tides written ({time.perf_counter() - start:.1f} s)")
     for layer, year, res in rasters_plan(resolution):
         t0 = time.perf_counter()
-        files.append(_raster(m, layer, year, res, out / "rasters"))
+        files.append(write_raster(m, layer, year, res, out / "rasters"))
         grid = Grid(res)
         echo(f"  {layer} {year} at {label(res)} m ({grid.width:,} x {grid.height:,} pixels) written "
              f"({time.perf_counter() - t0:.1f} s)")
@@ -100,7 +100,8 @@ def write(out: Path, resolution: float, *, seed: int = DEFAULT_SEED, echo: Echo 
     return manifest
 
 
-def _raster(m, layer: str, year: int, res: float, out: Path) -> Path:
+def write_raster(m, layer: str, year: int, res: float, out: Path) -> Path:
+    """One raster file of the sample (land cover, DEM or NDVI) for a year, at `res` metres."""
     grid = Grid(res)
     path = out / f"{layer}_{year}_{label(res)}m.tif"
     if layer == "land_cover":
