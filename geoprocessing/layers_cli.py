@@ -81,7 +81,8 @@ def layers_show(name: str) -> None:
 @click.option("--as-zones", "as_zones", metavar="KIND", help="Also make zones of this kind (versioned).")
 @click.option("--source-layer", help="Layer (or member) of a multi-layer file or zip to read.")
 @click.option("--date", "acquired", metavar="YYYY-MM-DD",
-              help="Acquisition date of a raster; validity start of zones.")
+              help="The date the data refer to: acquisition of a raster, validity start of zones, "
+                   "survey date of points (the period of densities computed from them).")
 @click.option("--licence", help="Licence of the data, e.g. 'CC BY 4.0' (default: the layer file's, "
               "else 'not declared').")
 @click.option("--attribution", help="Who to credit for the data (shown with the layer and in exports).")

@@ -30,7 +30,8 @@ SPECS = [
                   Field("title_en", required=True), Field("period_start", "int", True),
                   Field("period_end", "int", True),
                   Field("status", required=True, choices=("draft", "in_force", "expired")),
-                  Field("approved_on", "date"), Field("approval_act"), Field("url"), FLAG)),
+                  Field("approved_on", "date"), Field("approval_act"), Field("url"),
+                  Field("status_as_of", "date"), FLAG)),
     Spec("challenges", (Field("code", "code", True, pattern=CODE), Field("title_it", required=True),
                         Field("title_en", required=True), Field("description_it"),
                         Field("description_en"))),
@@ -99,7 +100,8 @@ def import_plan(settings: Settings, path: str | Path) -> LoadReport:
             plan = upsert(conn, "management_plans", {"code": plan_row["code"]},
                           {"site_id": site_id(conn), **{k: plan_row[k] for k in (
                               "title_it", "title_en", "period_start", "period_end", "status",
-                              "approved_on", "approval_act", "url", "illustrative")}}, tally)
+                              "approved_on", "approval_act", "url", "status_as_of",
+                              "illustrative")}}, tally)
         challenges = {}
         for row in t["challenges"].rows:
             with refusal(path, "challenges", row):

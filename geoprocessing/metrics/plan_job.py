@@ -30,12 +30,12 @@ def _plan(ctx: JobContext) -> dict:
     code = ctx.params.get("plan")
     with ctx.conn.cursor(row_factory=dict_row) as cur:
         if code:
-            row = cur.execute("SELECT id, code, illustrative FROM laguna.management_plans WHERE code = %s",
-                              (code,)).fetchone()
+            row = cur.execute("SELECT id, code, illustrative, status_as_of FROM laguna.management_plans "
+                              "WHERE code = %s", (code,)).fetchone()
             if row is None:
                 raise NotFound(f"There is no Management Plan with code {code}.")
             return row
-        row = cur.execute("SELECT id, code, illustrative FROM laguna.management_plans "
+        row = cur.execute("SELECT id, code, illustrative, status_as_of FROM laguna.management_plans "
                           "ORDER BY status = 'in_force' DESC, period_start DESC LIMIT 1").fetchone()
     if row is None:
         raise InvalidInput("There is no Management Plan in the store: enter or load one first.")
@@ -83,7 +83,14 @@ def compute_plan_implementation(ctx: JobContext) -> None:
                         "ORDER BY project_id, zone_id", (list(map(int, projects["id"])),))
     zones = _zones(ctx)
     pairs = plan.project_zone_links(projects, links, zones) if zones is not None else None
-    snapshot = str(datetime.now(ZoneInfo("Europe/Rome")).year)
+    # The statuses and budgets are those of the plan's monitoring date (status_as_of); a
+    # plan without one is dated today, and the summary says so.
+    if the_plan["status_as_of"] is not None:
+        snapshot = str(the_plan["status_as_of"].year)
+    else:
+        snapshot = str(datetime.now(ZoneInfo("Europe/Rome")).year)
+        ctx.summary["snapshot_dated_today"] = (f"the plan {the_plan['code']} has no status_as_of date: "
+                                               f"its statuses and budgets are dated {snapshot}")
     period = ctx.params.get("period")
     rows = plan.plan_implementation(projects, grants, pairs, [] if zones is None else list(zones["id"]),
                                     snapshot, site=not ctx.params.get("zones"))

@@ -32,11 +32,13 @@ def _attributes(ctx: JobContext, layer: str) -> list[str] | None:
 
 
 def _period(ctx: JobContext, layer: str) -> str:
-    """--period, else the year the layer's current version was imported."""
+    """--period, else the year the layer's data refer to (the import's --date), else the year
+    its current version was imported."""
     if ctx.params.get("period"):
         return ctx.params["period"]
     return str(ctx.conn.execute(
-        "SELECT extract(year FROM v.imported_at AT TIME ZONE 'Europe/Rome')::int FROM laguna.layer_versions v "
+        "SELECT extract(year FROM coalesce((v.report -> 'options' ->> 'acquired')::date, "
+        "       (v.imported_at AT TIME ZONE 'Europe/Rome')::date))::int FROM laguna.layer_versions v "
         "JOIN laguna.layers l ON l.id = v.layer_id WHERE l.name = %s ORDER BY v.version DESC LIMIT 1",
         (layer,)).fetchone()[0])
 

@@ -159,7 +159,9 @@ def load(settings: Settings, resolution: float = 10.0, *, seed: int = DEFAULT_SE
         step(layer, [kept or r.message], not kept and not r.unchanged)
     for layer in OTHER_LAYERS:
         if not (kept := _real_data(settings, layer)):
-            r = import_path(settings, out / "vectors" / f"{layer}.gpkg", layer, **PROVENANCE)
+            # dated like the rasters: the sample describes the site as of mid-2024
+            r = import_path(settings, out / "vectors" / f"{layer}.gpkg", layer,
+                            acquired=date(LAND_COVER_YEARS[-1], *SURVEY_DAY), **PROVENANCE)
         step(layer, [kept or r.message], not kept and not r.unchanged)
     for layer, year, res in rasters_plan(resolution):
         path = out / "rasters" / f"{layer}_{year}_{label(res)}m.tif"

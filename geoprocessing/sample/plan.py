@@ -24,6 +24,7 @@ PLAN = {"code": "PG-2024-2030",
         "title_it": "Piano di gestione del sito UNESCO Venezia e la sua Laguna 2024-2030 (illustrativo)",
         "title_en": "Management Plan of the World Heritage property Venice and its Lagoon 2024-2030 (illustrative)",
         "period_start": 2024, "period_end": 2030, "status": "in_force", "approved_on": "2024-03-20",
+        "status_as_of": "2024-12-31",
         "approval_act": "Delibera del Comitato di Pilotaggio n. 1/2024 (illustrativa)", "url": None,
         "illustrative": True}
 

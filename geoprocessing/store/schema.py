@@ -130,7 +130,7 @@ def metadata(srid: int) -> MetaData:
           _text("code", False), *_bilingual("title", False),
           Column("period_start", Integer, nullable=False), Column("period_end", Integer, nullable=False),
           _text("status", False), Column("approved_on", Date), _text("approval_act"), _text("url"),
-          _flag(), schema=L)
+          _flag(), Column("status_as_of", Date), schema=L)
     Table("challenges", md, _pk(), _fk("plan_id", "laguna.management_plans.id", False),
           _text("code", False), *_bilingual("title", False), *_bilingual("description"), schema=L)
     Table("objectives", md, _pk(), _fk("challenge_id", "laguna.challenges.id", False),

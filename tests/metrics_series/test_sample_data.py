@@ -59,6 +59,14 @@ def test_jobs_on_the_sample(settings):
         elif int(year) > mose_year:
             assert count > 0 and reduction[(station, year)] > 20
 
+    # snapshot jobs are dated by their data (plan status_as_of, the accommodation survey), not
+    # by the clock of the run: a report for the sample's latest year finds them
+    with psycopg.connect(settings.database_url) as c:
+        periods = dict(c.execute("SELECT i.code, array_agg(DISTINCT v.period) FROM laguna.indicator_values v "
+                                 "JOIN laguna.indicators i ON i.id = v.indicator_id WHERE i.code IN "
+                                 "('PLAN_PROJECTS', 'PLAN_BUDGET', 'ACCOMMODATION_DENSITY') GROUP BY 1").fetchall())
+    assert periods == {"PLAN_PROJECTS": ["2024"], "PLAN_BUDGET": ["2024"], "ACCOMMODATION_DENSITY": ["2024"]}
+
     values, evaluations = snapshot(settings)
     series = {v[:4] for v in values}
     assert len(evaluations) == len(series)  # every indicator x place x category is evaluated

@@ -60,9 +60,10 @@ def search(conn: psycopg.Connection, text: str, limit: int = 12) -> list[dict]:
 
 
 def illustrative(conn: psycopg.Connection) -> bool:
-    """Whether any of the site's zones, layers, stations or projects is sample data."""
+    """Whether any of the site's current zones, layers, stations or projects is sample data
+    (zones the official boundaries superseded no longer count)."""
     return bool(one(conn, """
-        SELECT EXISTS (SELECT 1 FROM laguna.zones WHERE illustrative)
+        SELECT EXISTS (SELECT 1 FROM laguna.zones WHERE illustrative AND status <> 'superseded')
             OR EXISTS (SELECT 1 FROM laguna.layers WHERE illustrative)
             OR EXISTS (SELECT 1 FROM laguna.stations WHERE illustrative)
             OR EXISTS (SELECT 1 FROM laguna.projects WHERE illustrative) AS any""")["any"])
