@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from flask import Flask, current_app, request
 from flask_babel import Babel, format_decimal, get_locale
+from flask_babel import gettext as _
 
 LANGUAGES = ("it", "en")
 COOKIE = "lang"
@@ -50,9 +51,16 @@ def number(value, digits: int = 2) -> str:
     return format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0")
 
 
+def value_unit(row) -> str:
+    """The unit of a value row: the indicator's, except for the ``count`` category of the
+    raster statistics, which counts pixels (coverage-weighted, as exactextract's count)."""
+    return _("pixels") if row.get("category") == "count" else (row.get("unit") or "")
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
-    app.jinja_env.globals.update(loc=loc, lang=lang, number=number, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(loc=loc, lang=lang, number=number, value_unit=value_unit,
+                                  LANGUAGES=LANGUAGES)
 
     @app.after_request
     def remember_language(response):

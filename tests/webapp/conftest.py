@@ -280,11 +280,16 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
             ids["marsh_values"][(zone_key, period)] = insert(conn, "laguna.indicator_values", {
                 "indicator_id": ind["SALT_MARSH_AREA"], "zone_id": ids[zone_key], "period": period,
                 "value": value, "illustrative": True, "job_run_id": ids["marsh_run"]})
+    stats_run = run("raster_stats")
+    for category, value in (("mean", 0.35), ("count", 12345.5)):  # elevation stats: m, and pixels
+        insert(conn, "laguna.indicator_values", {
+            "indicator_id": ind["ELEVATION_STATS"], "zone_id": ids["lido"], "period": "2024",
+            "category": category, "value": value, "illustrative": True, "job_run_id": stats_run})
     eval_run = run("indicator_evaluation")
     for zone_key, status, trend in (("lido", "green", "improving"), ("malamocco", "red", "worsening")):
         insert(conn, "laguna.indicator_evaluations", {
             "indicator_id": ind["SALT_MARSH_AREA"], "zone_id": ids[zone_key], "evaluated_on": "2025-01-02",
-            "job_run_id": eval_run, "status": status, "n_values": 3, "trend": trend})
+            "job_run_id": eval_run, "status": status, "n_values": 3, "trend": trend, "last_period": "2024"})
 
     ids["flood_run"] = run("flood_exposure", summary={"exposed_assets": {
         "80": [], "110": ["HA1"], "140": ["HA1", "HA3"], "187": ["HA1", "HA2", "HA3"]}})

@@ -259,3 +259,11 @@ def test_store_down_is_503_with_a_sentence(webapp_store):
         assert page.status_code == 503 and "PostgreSQL" in page.text
     finally:
         db.close(down)
+
+
+def test_a_value_shows_only_the_light_that_judged_it(client, ids):
+    """The 2024 values were evaluated (their series' last); 2012 and 2018 show no light."""
+    rows = get_json(client, "/api/values?indicator=SALT_MARSH_AREA&geometry=false&limit=100")["values"]
+    lights = {(v["zone_id"], v["period"]): v["status"] for v in rows}
+    assert lights[(ids["lido"], "2024")] == "green" and lights[(ids["malamocco"], "2024")] == "red"
+    assert lights[(ids["lido"], "2012")] is None and lights[(ids["malamocco"], "2018")] is None

@@ -166,6 +166,9 @@ def test_zone_pages(client, ids):
     html = client.get(f"/zones/{ids['lido']}").text
     assert "Bacino di Lido" in html and "Estensione delle barene" in html
     assert "laguna-status-green" in html
+    # a statistic's pixel count is not in the indicator's unit (metres)
+    assert re.search(r"<td>count</td><td>2024</td><td>12\.345,5 pixel</td>", html)
+    assert re.search(r"<td>mean</td><td>2024</td><td>0,35 m</td>", html)
     burano = client.get(f"/zones/{ids['burano']}").text
     assert "Restauro delle barene di Burano" in burano  # linked project
     xss = client.get(f"/zones/{ids['xss_island']}").text

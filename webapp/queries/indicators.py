@@ -11,12 +11,15 @@ from ..params import Page
 from . import geojson, one, rows
 
 # The latest evaluation of each (indicator, place, category).
+# A value shows the light of the latest evaluation that judged that very value (its period
+# was the series' last): an older value of the series shows none, not today's light.
 LATEST_EVALUATION = sql.SQL("""
     LEFT JOIN LATERAL (SELECT e.status, e.trend, e.evaluated_on, e.job_run_id AS evaluation_run_id
                          FROM laguna.indicator_evaluations e
                         WHERE e.indicator_id = v.indicator_id AND e.category = v.category
                           AND e.zone_id IS NOT DISTINCT FROM v.zone_id
                           AND e.station_id IS NOT DISTINCT FROM v.station_id
+                          AND e.last_period = v.period
                         ORDER BY e.evaluated_on DESC LIMIT 1) e ON true""")
 
 

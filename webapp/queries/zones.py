@@ -69,7 +69,7 @@ def zone_values(conn: psycopg.Connection, zone_id: int, limit: int = 300) -> lis
           JOIN laguna.indicators i ON i.id = v.indicator_id
           LEFT JOIN LATERAL (SELECT e.status, e.trend FROM laguna.indicator_evaluations e
                               WHERE e.indicator_id = v.indicator_id AND e.zone_id = v.zone_id
-                                AND e.category = v.category
+                                AND e.category = v.category AND e.last_period = v.period
                               ORDER BY e.evaluated_on DESC LIMIT 1) e ON true
          WHERE v.zone_id = %(id)s
          ORDER BY i.code, v.category, v.period_start DESC, v.period_end DESC

@@ -27,7 +27,7 @@ IT = {
     "state": "stato", "pressure": "pressione", "result": "risultato",
     "tide gauge": "mareografo", "water quality": "qualità dell'acqua", "weather": "meteo",
     "other": "altro", "running": "in esecuzione", "succeeded": "riuscita", "failed": "fallita",
-    "lost": "persa", "gained": "guadagnata", "kept": "conservata",
+    "lost": "persa", "gained": "guadagnata", "kept": "conservata", "pixels": "pixel",
     "Full screen": "Schermo intero", "Exit full screen": "Esci dallo schermo intero",
     "OpenStreetMap (online)": "OpenStreetMap (in rete)", "No basemap": "Nessuna mappa di base",
     "offline": "senza rete",
