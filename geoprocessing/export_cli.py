@@ -7,6 +7,18 @@ import click
 from .config import get_settings
 
 
+def _out(value: str) -> str:
+    """The output file's folder must exist (one sentence, not a Python error, when not)."""
+    from pathlib import Path
+
+    from .errors import NotFound
+
+    folder = Path(value).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise NotFound(f"The folder {folder} for {Path(value).name} does not exist: create it first.")
+    return value
+
+
 def _names(values: tuple[str, ...]) -> list[str] | None:
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
     return names or None
@@ -28,7 +40,7 @@ def export_gpkg(out: str, layers: tuple[str, ...], no_zones: bool, no_projects: 
     """Write a GeoPackage (with QGIS styles) of layers, zones, projects and indicator values."""
     from . import export as ex
 
-    counts = ex.export_gpkg(get_settings(), out, layers=_names(layers), zones=not no_zones,
+    counts = ex.export_gpkg(get_settings(), _out(out), layers=_names(layers), zones=not no_zones,
                             projects=not no_projects, indicators=not no_indicators)
     click.echo(f"wrote {out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
 
@@ -41,7 +53,7 @@ def export_geojson(out: str, layer: str | None, zones: str | None) -> None:
     """Write a layer's current features, or the current zones, as GeoJSON (EPSG:4326)."""
     from . import export as ex
 
-    count = ex.export_geojson(get_settings(), out, layer=layer, zones=zones)
+    count = ex.export_geojson(get_settings(), _out(out), layer=layer, zones=zones)
     click.echo(f"wrote {out}: {count} features")
 
 
@@ -52,7 +64,7 @@ def export_csv(out: str, indicators: tuple[str, ...]) -> None:
     """Write indicator series (values with period, place and provenance) as CSV."""
     from . import export as ex
 
-    count = ex.export_indicator_csv(get_settings(), out, indicators=_names(indicators))
+    count = ex.export_indicator_csv(get_settings(), _out(out), indicators=_names(indicators))
     click.echo(f"wrote {out}: {count} values")
 
 
@@ -65,5 +77,5 @@ def export_cog(out: str, layer: str, acquired: str | None) -> None:
     from . import export as ex
     from .importers.api import parse_date
 
-    asset = ex.export_cog(get_settings(), out, layer, acquired=parse_date(acquired))
+    asset = ex.export_cog(get_settings(), _out(out), layer, acquired=parse_date(acquired))
     click.echo(f"wrote {out}: {layer} of {asset['acquired']} ({asset['width']}x{asset['height']} {asset['dtype']})")

@@ -69,6 +69,7 @@ def test_warnings_go_to_stderr_without_failing(env, tmp_path):
     ("zones", 65, "feeds zones of kind island, not sestiere"),
     ("class", 65, "pixel value 42"),
     ("export", 66, "Layer sestieri has no data yet"),
+    ("folder", 66, "does not exist: create it first"),
 ])
 def test_error_paths_print_one_sentence(env, tmp_path, case, code, fragment):
     good = write(zone_frame(), tmp_path / "isole.gpkg")
@@ -97,6 +98,8 @@ def test_error_paths_print_one_sentence(env, tmp_path, case, code, fragment):
         data[0, 0] = 42
         args = ["layers", "import", str(write_tif(tmp_path / "lc.tif", data.astype(np.uint8))), "--layer",
                 "land_cover", "--date", "2024-06-01"]
+    elif case == "folder":
+        args = ["export", "gpkg", str(tmp_path / "nowhere" / "x.gpkg")]
     else:
         args = ["export", "gpkg", str(tmp_path / "x.gpkg"), "--layers", "sestieri"]
     assert_one_sentence(run(*args, **env), code, fragment)
