@@ -79,6 +79,9 @@ def layers_show(name: str) -> None:
 @click.option("--crs", help="CRS of the data when the file has none (or a wrong one), e.g. EPSG:3003.")
 @click.option("--encoding", help="Text encoding of a shapefile (wins over its .cpg, with a warning) or a CSV, e.g. cp1252.")
 @click.option("--as-zones", "as_zones", metavar="KIND", help="Also make zones of this kind (versioned).")
+@click.option("--partial", is_flag=True,
+              help="With --as-zones: the file holds only some zones of the kind (e.g. one province's "
+                   "municipalities); zones it does not mention stay current instead of being superseded.")
 @click.option("--source-layer", help="Layer (or member) of a multi-layer file or zip to read.")
 @click.option("--date", "acquired", metavar="YYYY-MM-DD",
               help="The date the data refer to: acquisition of a raster, validity start of zones, "
@@ -91,13 +94,15 @@ def layers_show(name: str) -> None:
                    "default: real unless the layer file says otherwise.")
 def layers_import(path: str, layer: str, crs: str | None, encoding: str | None,
                   as_zones: str | None, source_layer: str | None, acquired: str | None,
-                  licence: str | None, attribution: str | None, illustrative: bool | None) -> None:
+                  licence: str | None, attribution: str | None, illustrative: bool | None,
+                  partial: bool) -> None:
     """Import a file (GeoJSON, GeoPackage, Shapefile, KML, FlatGeobuf, CSV, GeoTIFF) into a layer."""
     from .importers import import_path
 
     report = import_path(get_settings(), path, layer, crs=crs, encoding=encoding,
                          as_zones=as_zones, source_layer=source_layer, acquired=acquired,
-                         licence=licence, attribution=attribution, illustrative=illustrative)
+                         licence=licence, attribution=attribution, illustrative=illustrative,
+                         partial=partial)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.message)

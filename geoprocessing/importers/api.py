@@ -99,12 +99,13 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
                 crs: str | None = None, encoding: str | None = None, as_zones: str | None = None,
                 source_layer: str | None = None, acquired: str | date | None = None,
                 licence: str | None = None, attribution: str | None = None,
-                illustrative: bool | None = None) -> ImportReport:
+                illustrative: bool | None = None, partial: bool = False) -> ImportReport:
     """Import one file into a layer (by name, layer-file path or definition); see the module doc.
 
     ``licence``, ``attribution`` and ``illustrative`` declare what the imported data are
     (defaults: the layer file's); the version keeps them and maps, exports and reports
-    show them.
+    show them. ``partial`` (with ``as_zones``): the file holds only some of the zones of
+    its kind (say, one province's municipalities), so zones it does not mention stay current.
 
     Raises InvalidInput (one sentence naming file, feature, field and problem), NotFound,
     Conflict (another import of the layer is running) or StoreUnavailable.
@@ -119,6 +120,8 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
     if source.kind != layer_def.kind:
         raise InvalidInput(f"{source.label} is a {source.format} ({source.kind}) file, but layer "
                            f"{layer_def.name} is a {layer_def.kind} layer.")
+    if partial and not as_zones:
+        raise InvalidInput("--partial only applies to an import that makes zones (--as-zones KIND).")
     if as_zones:
         if layer_def.zones is None:
             raise InvalidInput(f"Layer {layer_def.name} cannot feed zones: its layer file has no "
@@ -129,7 +132,7 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
         if layer_def.wide_extent:
             raise InvalidInput(f"Layer {layer_def.name} is world-wide (wide_extent): zones must lie "
                                "on the site.")
-    options = _options(layer_def, crs=crs, encoding=encoding, as_zones=as_zones,
+    options = _options(layer_def, crs=crs, encoding=encoding, as_zones=as_zones, partial=partial or None,
                        source_layer=source_layer, acquired=when.isoformat() if when else None)
     report = ImportReport(layer=layer_def.name, unchanged=False, version=None,
                           source=Path(source.label).name, warnings=list(source.warnings))
@@ -185,7 +188,8 @@ class _Job:
                                      payload, None if wide else result.bounds, None if wide else srid)
         if self.as_zones:
             report.zones = zones.make(conn, layer, self.as_zones, self.layer_id, version_id,
-                                      report.version, self.when or date.today(), report.source)
+                                      report.version, self.when or date.today(), report.source,
+                                      partial=bool(self.options.get("partial")))
             conn.execute("UPDATE laguna.layer_versions SET report = report || %s WHERE id = %s",
                          (Jsonb({"zones": report.zones}), version_id))
 

@@ -51,7 +51,8 @@ def _candidates(layer: LayerDef, version: int, valid_from: date) -> tuple[sql.Co
 
 
 def make(conn: psycopg.Connection, layer: LayerDef, kind: str, layer_id: int,
-         layer_version_id: int, version: int, valid_from: date, source_label: str) -> dict:
+         layer_version_id: int, version: int, valid_from: date, source_label: str, *,
+         partial: bool = False) -> dict:
     """Create, version and supersede the zones of ``kind``; returns counts for the report."""
     site = conn.execute("SELECT id FROM laguna.sites ORDER BY id LIMIT 1").fetchone()
     if site is None:
@@ -86,7 +87,7 @@ def make(conn: psycopg.Connection, layer: LayerDef, kind: str, layer_id: int,
         FROM _zones_match m JOIN _zones_new n USING (code, status)
         WHERE z.id = m.live_id AND NOT m.same
     """).rowcount
-    missing = conn.execute("""
+    missing = 0 if partial else conn.execute("""
         UPDATE laguna.zones z SET status = 'superseded',
                valid_to = greatest(coalesce(z.valid_from, %(valid_from)s), %(valid_from)s)
         WHERE z.kind = %(kind)s AND z.status <> 'superseded'

@@ -124,6 +124,23 @@ def test_licence_and_label_belong_to_each_version(settings, db, tmp_path):
                       (third.version,)).fetchone() == (catalogue.NOT_DECLARED, False)
 
 
+def test_a_partial_file_leaves_the_other_zones_current(settings, db, tmp_path):
+    """Municipalities of two provinces from two files: the second does not retire the first's."""
+    frame = zone_frame()
+    first = import_path(settings, write(frame.iloc[:2], tmp_path / "p27.gpkg"), "islands", as_zones="island",
+                        partial=True)
+    second = import_path(settings, write(frame.iloc[2:], tmp_path / "p28.gpkg"), "islands", as_zones="island",
+                         partial=True)
+    assert first.zones["new"] == 2 and second.zones == {**second.zones, "new": 2, "superseded_missing": 0}
+    live = [r[0] for r in db.execute("SELECT code FROM laguna.zones WHERE status <> 'superseded' ORDER BY code")]
+    assert live == sorted(frame["code"])
+    # without --partial a file is the whole set: zones it does not mention are superseded
+    whole = import_path(settings, write(frame.iloc[:1], tmp_path / "one.gpkg"), "islands", as_zones="island")
+    assert whole.zones["superseded_missing"] == 3
+    with pytest.raises(InvalidInput, match="--partial only applies"):
+        import_path(settings, write(frame, tmp_path / "x.gpkg"), "islands", partial=True)
+
+
 def test_zones_refused_where_they_cannot_be(settings, tmp_path, store_print):
     path = write(zone_frame(), tmp_path / "z.gpkg")
     before = store_print()
