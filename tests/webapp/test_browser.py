@@ -200,5 +200,11 @@ def test_pages_work_with_the_online_basemap_unreachable(browser, online_server, 
         page.screenshot(path=str(output_dir / "webapp-home-basemap-unreachable.png"))
         assert w.remote and all(urlparse(u).hostname == "tile.openstreetmap.org" for u in w.remote)
         assert [e for e in w.errors if "net::ERR_FAILED" not in e] == []
+        # after a few failed tiles the map switched to the offline basemap by itself, and said so
+        page.wait_for_selector(".folium-map[data-basemap=offline]", timeout=10_000)
+        assert page.locator(".laguna-notice").inner_text().startswith("La mappa di base online")
+        assert w.map_js("let n = 0; map.eachLayer(l => { if (l.options && l.options.className && "
+                        "l.options.className.includes('laguna-offline')) n++; }); return n;") == 1
+        page.screenshot(path=str(output_dir / "webapp-home-offline-fallback.png"))
     finally:
         w.close()

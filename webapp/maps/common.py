@@ -77,10 +77,12 @@ def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings,
     """Base layers: online tiles (optional), each raster layer's latest image, none."""
     sections = []
     online = bool(settings.basemap_url.strip())
+    online_layer = offline_first = None
     if online:
-        elements.TileLayer(_("OpenStreetMap (online)"), settings.basemap_url, overlay=False,
-                           show=True, attribution=settings.basemap_attribution,
-                           max_native_zoom=19).add_to(m)
+        online_layer = elements.TileLayer(_("OpenStreetMap (online)"), settings.basemap_url, overlay=False,
+                                          show=True, attribution=settings.basemap_attribution,
+                                          max_native_zoom=19)
+        online_layer.add_to(m)
     rasters = [r for r in catalogue.layers(conn, "raster") if r["dates"]]
     rasters.sort(key=lambda r: (r["name"] != "land_cover", r["name"]))
     for i, lay in enumerate(rasters):
@@ -91,9 +93,13 @@ def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings,
                                    attribution=lay["attribution"] or "",
                                    max_native_zoom=18, key="laguna-offline")
         layer.add_to(m)
+        offline_first = offline_first or layer
         sections.append(raster_legend(lay, asset, settings, layer, title))
-    elements.BlankBase(_("No basemap"),
-                       show=not online and not (rasters and raster_base)).add_to(m)
+    blank = elements.BlankBase(_("No basemap"), show=not online and not (rasters and raster_base))
+    blank.add_to(m)
+    if online_layer is not None:
+        elements.OfflineFallback(online_layer, offline_first if raster_base and offline_first else blank,
+                                 _("The online basemap cannot be reached: showing the offline one")).add_to(m)
     return sections
 
 

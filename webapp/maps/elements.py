@@ -132,6 +132,22 @@ class Banner(MacroElement):
         self.css_class = css_class
 
 
+class OfflineFallback(MacroElement):
+    """Switches from the online basemap to ``fallback`` (an offline one, or none) after a few
+    tiles fail to load, with a notice."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        laguna.offlineFallback({{ this._parent.get_name() }}, {{ this.online.get_name() }},
+                               {{ this.fallback.get_name() if this.fallback else 'null' }}, {{ this.text|tojson }});
+        {% endmacro %}""")
+
+    def __init__(self, online: Layer, fallback: Layer | None, text: str):
+        super().__init__()
+        self._name = "OfflineFallback"
+        self.online, self.fallback, self.text = online, fallback, text
+
+
 class Search(JSCSSMixin, MacroElement):
     """Search by name through the app's /api/search, zooming to the chosen feature."""
 

@@ -28,6 +28,8 @@ IT = {
     "tide gauge": "mareografo", "water quality": "qualità dell'acqua", "weather": "meteo",
     "other": "altro", "running": "in esecuzione", "succeeded": "riuscita", "failed": "fallita",
     "lost": "persa", "gained": "guadagnata", "kept": "conservata", "pixels": "pixel",
+    "The online basemap cannot be reached: showing the offline one":
+        "La mappa di base online non è raggiungibile: è mostrata quella offline",
     "Full screen": "Schermo intero", "Exit full screen": "Esci dallo schermo intero",
     "OpenStreetMap (online)": "OpenStreetMap (in rete)", "No basemap": "Nessuna mappa di base",
     "offline": "senza rete",

@@ -301,6 +301,21 @@ var laguna = (function () {
     return box;
   }
 
+  /* When the online basemap cannot be reached (no internet, blocked), switch to the
+     offline one the app serves itself and say so: the map never stays grey. */
+  function offlineFallback(map, online, fallback, text) {
+    var errors = 0;
+    online.on("tileerror", function () {
+      errors += 1;
+      if (errors !== 3 || !map.hasLayer(online)) return;
+      map.removeLayer(online);
+      if (fallback) map.addLayer(fallback);
+      var note = el("div", "laguna-notice", text, map.getContainer());
+      note.setAttribute("role", "status");
+      map.getContainer().setAttribute("data-basemap", "offline");
+    });
+  }
+
   /* Search zones and projects by name through /api/search; zoom to the chosen one. */
   function search(map, o) {
     var control = new L.Control.Search({
@@ -410,6 +425,7 @@ var laguna = (function () {
   return {
     el: el, popupContent: popupContent, pathStyle: pathStyle, dataLayer: dataLayer,
     vectorTiles: vectorTiles, legend: legend, banner: banner, search: search,
+    offlineFallback: offlineFallback,
     indicatorMap: indicatorMap, fetchAll: fetchAll, STATUS_COLOURS: STATUS_COLOURS
   };
 })();
