@@ -230,3 +230,11 @@ def test_unknown_pages_are_html_404(client, path):
 def test_projects_index_leads_to_the_plan_map(client):
     r = client.get("/projects/")
     assert r.status_code == 302 and r.headers["Location"].endswith("/plan/")
+
+
+def test_the_navigation_reaches_the_ogc_api_and_the_downloads(client):
+    html = client.get("/").text
+    assert 'href="/ogc/downloads"' in html and 'href="/ogc/"' in html
+    assert ">Scaricamenti<" in html and ">API OGC<" in html
+    back = client.get("/ogc/?f=html").text
+    assert 'href="/"' in back  # and back to the viewer

@@ -27,7 +27,7 @@ IT = {
     "state": "stato", "pressure": "pressione", "result": "risultato",
     "tide gauge": "mareografo", "water quality": "qualità dell'acqua", "weather": "meteo",
     "other": "altro", "running": "in esecuzione", "succeeded": "riuscita", "failed": "fallita",
-    "lost": "persa", "gained": "guadagnata", "kept": "conservata", "pixels": "pixel", "inputs of the run:": "dati in ingresso dell'elaborazione:",
+    "lost": "persa", "gained": "guadagnata", "kept": "conservata", "pixels": "pixel", "Downloads": "Scaricamenti", "OGC API": "API OGC", "inputs of the run:": "dati in ingresso dell'elaborazione:",
     "The online basemap cannot be reached: showing the offline one":
         "La mappa di base online non è raggiungibile: è mostrata quella offline",
     "Full screen": "Schermo intero", "Exit full screen": "Esci dallo schermo intero",
