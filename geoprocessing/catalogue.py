@@ -370,7 +370,7 @@ def summaries(conn: psycopg.Connection, layers_dir: Path = LAYERS_DIR) -> list[d
     out = []
     for r in sorted(by_name.values(), key=lambda r: r["name"]):
         if r["kind"] == "raster":
-            features = f"{r['dates']} dates" if r["version"] else "-"
+            features = f"{r['dates']} date{'' if r['dates'] == 1 else 's'}" if r["version"] else "-"
             crs = "(per asset)"
         else:
             features = str(r["feature_count"]) if r["feature_count"] is not None else "-"

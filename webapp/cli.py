@@ -61,10 +61,10 @@ def tiles_prepare(layers: tuple[str, ...], every: bool, force: bool) -> None:
                 click.echo(f"{name}: version {done['version']} already prepared "
                            f"(detail from zoom {done['detail_zoom']}); --force recomputes")
             elif done["detail_zoom"] == 0:
-                click.echo(f"{name}: {done['features']} features, every tile holds them whole: "
+                click.echo(f"{name}: {done['features']} feature{'' if done['features'] == 1 else 's'}, every tile holds them whole: "
                            "no overview needed")
             else:
-                click.echo(f"{name}: {done['features']} features, density grid below zoom "
+                click.echo(f"{name}: {done['features']} feature{'' if done['features'] == 1 else 's'}, density grid below zoom "
                            f"{done['detail_zoom']} ({done['cells']} cells, {done['seconds']} s)")
 
 

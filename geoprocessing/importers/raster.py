@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from warnings import catch_warnings, filterwarnings
 
 import numpy as np
 import psycopg
@@ -208,13 +209,16 @@ def convert(layer: LayerDef, source: Source, *, var_dir: Path, srid: int, crs: s
             colormap = {int(e.value): tuple(int(e.colour[i:i + 2], 16) for i in (1, 3, 5)) + (255,)
                         for e in layer.legend}
         try:
-            cog_translate(path, tmp, profile, nodata=nodata if src_nodata is None else None,
-                          overview_resampling="nearest" if layer.classified else "average",
-                          in_memory=False, quiet=True, colormap=colormap,
-                          config={"GDAL_TIFF_INTERNAL_MASK": True, "GDAL_CACHEMAX": 128},
-                          additional_cog_metadata={"LAGUNA_LAYER": layer.name,
-                                                   "LAGUNA_ACQUIRED": when.isoformat(),
-                                                   "LAGUNA_LICENCE": layer.licence})
+            # writing a colour map sets the band's interpretation to Palette, as intended
+            with catch_warnings():
+                filterwarnings("ignore", message="Dataset color interpretation was set")
+                cog_translate(path, tmp, profile, nodata=nodata if src_nodata is None else None,
+                              overview_resampling="nearest" if layer.classified else "average",
+                              in_memory=False, quiet=True, colormap=colormap,
+                              config={"GDAL_TIFF_INTERNAL_MASK": True, "GDAL_CACHEMAX": 128},
+                              additional_cog_metadata={"LAGUNA_LAYER": layer.name,
+                                                       "LAGUNA_ACQUIRED": when.isoformat(),
+                                                       "LAGUNA_LICENCE": layer.licence})
         except RasterioError as exc:
             tmp.unlink(missing_ok=True)
             raise InvalidInput(f"{label}: conversion to a Cloud-Optimized GeoTIFF failed "

@@ -87,6 +87,9 @@ def history_cmd(name, limit) -> None:
     rows = history(get_settings(), name, limit)
     if not rows:
         click.echo("no runs yet")
+    else:
+        click.echo(f"{'run':>6} {'job':26} {'status':9} {'started':16} {'took':>8} {'written':>14} "
+                   f"{'inputs':>10}  code version")
     for r in rows:
         took = f"{(r['finished_at'] - r['started_at']).total_seconds():.1f} s" if r["finished_at"] else "-"
         line = (f"{r['id']:>6} {r['job_name']:26} {r['status']:9} {r['started_at']:%Y-%m-%d %H:%M} "

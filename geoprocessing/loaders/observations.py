@@ -231,7 +231,7 @@ def read_series(f: CsvFile, t: int, v: int, tz: str) -> tuple[pd.DataFrame, dict
         "count": int(dup.sum()), "conflicting": conflicting,
         "examples": [{"line": int(r.line), "text": str(r.observed_at)} for r in good[dup].head(EXAMPLES).itertuples()]}
     good = good[~dup].sort_values("observed_at", kind="stable")
-    details.update(_gaps(good["observed_at"]))
+    details.update(_gaps(good["observed_at"], tz))
     return good[["observed_at", "value"]], details
 
 
@@ -259,22 +259,28 @@ def _localise(naive: pd.Series, tz: str, lines, texts: pd.Series, details: dict)
     return local.dt.tz_convert("UTC")
 
 
-def _gaps(times: pd.Series) -> dict:
+def _gaps(times: pd.Series, tz: str) -> dict:
+    """The usual step and the gaps of a UTC series; times said in ``tz`` (the file's)."""
     if len(times) < 3:
         return {"step_seconds": None, "gaps": {"count": 0, "missing_samples": 0}}
+
+    def said(t) -> str:
+        stamp = pd.Timestamp(t)
+        return str((stamp if stamp.tzinfo else stamp.tz_localize("UTC")).tz_convert(tz))
+
     diffs = times.diff().dropna().dt.total_seconds().to_numpy()
     step = float(pd.Series(diffs).mode().iloc[0])
     big = diffs > step * 1.5
     starts = times.iloc[:-1].to_numpy()[big]
     ends = times.iloc[1:].to_numpy()[big]
     missing = np.round(diffs[big] / step).astype(int) - 1
-    out = {"step_seconds": step, "first": str(times.iloc[0]), "last": str(times.iloc[-1]),
+    out = {"step_seconds": step, "first": said(times.iloc[0]), "last": said(times.iloc[-1]),
            "gaps": {"count": int(big.sum()), "missing_samples": int(missing.sum())}}
     if big.any():
         k = int(np.argmax(diffs[big]))
-        out["gaps"]["largest"] = {"from": str(pd.Timestamp(starts[k])), "to": str(pd.Timestamp(ends[k])),
+        out["gaps"]["largest"] = {"from": said(starts[k]), "to": said(ends[k]),
                                   "seconds": float(diffs[big][k]), "missing": int(missing[k])}
-        out["gaps"]["examples"] = [{"from": str(pd.Timestamp(a)), "to": str(pd.Timestamp(b)), "missing": int(m)}
+        out["gaps"]["examples"] = [{"from": said(a), "to": said(b), "missing": int(m)}
                                    for a, b, m in list(zip(starts, ends, missing, strict=True))[:EXAMPLES]]
     return out
 

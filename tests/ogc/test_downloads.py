@@ -98,7 +98,7 @@ def test_indicator_series_as_csv(export, live_server, store):
 
     response = requests.get(f"{live_server}/downloads/indicators.csv?indicator=HIGH_WATER_EVENTS_110",
                             timeout=60)
-    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
     assert len(rows) == 10
     assert sorted(float(r["value"]) for r in rows) == [float(y - 2005) for y in range(2015, 2025)]

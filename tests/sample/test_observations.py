@@ -132,6 +132,8 @@ def test_gaps_duplicates_and_bad_values_of_a_doctored_copy_are_reported(stations
     assert [e["text"] for e in d["non_numeric"]["examples"]] == ["abc", "n/d"]
     assert d["duplicates_in_file"]["count"] == 2 and d["duplicates_in_file"]["conflicting"] == 1
     assert d["gaps"]["count"] >= 1 and d["gaps"]["largest"]["missing"] == 10
+    # said in the file's clock (Europe/Rome), as the file's lines are: the gap starts at line 101
+    assert d["gaps"]["largest"]["from"] == str(datetime.fromisoformat(data[99].split(";")[0]).replace(tzinfo=ROME))
     assert d["step_seconds"] == 300
     assert report.inserted == 3000 - 10 - 2
     with psycopg.connect(stations.database_url) as conn:

@@ -28,7 +28,7 @@ from geoprocessing.errors import InvalidInput
 log = logging.getLogger("laguna.ogc")
 CHUNK = 1 << 16
 GPKG = "application/geopackage+sqlite3"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Flask adds "; charset=utf-8" to text types
 COG = "image/tiff; application=geotiff; profile=cloud-optimized"
 
 
