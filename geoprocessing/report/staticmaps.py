@@ -136,8 +136,9 @@ def _decorate(ax, lang: str, illustrative: bool) -> None:
     ax.annotate("N\n↑", xy=(0.97, 0.93), xycoords="axes fraction", ha="center", va="center", fontsize=9,
                 fontweight="bold", bbox={"boxstyle": "round", "fc": "white", "ec": "#777", "alpha": 0.8})
     if illustrative:
-        ax.annotate(text.t("illustrative_banner", lang).upper(), xy=(0.995, 0.005), xycoords="axes fraction",
-                    ha="right", va="bottom", fontsize=6.5, color="#b00020",
+        # top left: the scale bar (lower left) and the north arrow (top right) never cover it
+        ax.annotate(text.t("illustrative_banner", lang).upper(), xy=(0.005, 0.995), xycoords="axes fraction",
+                    ha="left", va="top", fontsize=6.5, color="#b00020",
                     bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
