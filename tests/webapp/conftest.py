@@ -315,6 +315,15 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
             "indicator_id": ind["LAND_COVER_CHANGE"], "zone_id": ids[zone_key], "period": "2024",
             "category": cat, "value": ha, "illustrative": True, "job_run_id": ids["change_run"]})
 
+    ids["composition_run"] = run("land_cover_composition")
+    for zone_key in ("lido", "malamocco"):  # shares by land-cover class code
+        for period in ("2012", "2024"):
+            for cls, share in (("1", 60.0), ("2", 30.0), ("4", 10.0)):
+                insert(conn, "laguna.indicator_values", {
+                    "indicator_id": ind["LAND_COVER_SHARE"], "zone_id": ids[zone_key], "period": period,
+                    "category": cls, "value": share, "illustrative": True,
+                    "job_run_id": ids["composition_run"]})
+
     ids["hw_run"] = run("high_water")
     for year, n in ((2019, 12), (2020, 7), (2021, 9)):
         insert(conn, "laguna.indicator_values", {

@@ -129,6 +129,32 @@ def test_indicator_map_for_a_station_indicator(client):
     assert "Punta della Salute" in html and '"station"' not in html.split("<script>")[0]
 
 
+def options(html: str, select_id: str) -> list[tuple[str, str]]:
+    """(value, text) of each option of the select with id ``select_id``."""
+    select = html.split(f'id="{select_id}"')[1].split("</select>")[0]
+    return [(v, " ".join(t.split())) for v, t in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select, re.S)]
+
+
+@pytest.mark.parametrize("path", ["/indicators/map?indicator=LAND_COVER_SHARE",
+                                  "/indicators/LAND_COVER_SHARE"])
+def test_land_cover_categories_read_as_class_names(client, path):
+    assert options(client.get(path).text, "f-category") == [
+        ("1", "acque lagunari"), ("2", "barene"), ("4", "superfici artificiali")]
+    english = options(client.get(path + ("&" if "?" in path else "?") + "lang=en").text, "f-category")
+    assert english == [("1", "lagoon water"), ("2", "salt marshes"), ("4", "artificial surfaces")]
+
+
+def test_land_cover_values_name_their_class(client):
+    values = client.get("/indicators/LAND_COVER_SHARE?category=2").text.split('id="values"')[1]
+    assert "<td>barene</td>" in values and "<td>2</td>" not in values
+
+
+def test_the_places_selector_counts_places_not_values(client):
+    # two basins with three values each: "(2)", not "(6)"
+    found = options(client.get("/indicators/map?indicator=SALT_MARSH_AREA").text, "f-kind")
+    assert [(v, t.rsplit(" ", 1)[1]) for v, t in found] == [("basin", "(2)")]
+
+
 def test_plan_map_filters(client, ids):
     html = client.get("/plan/").text
     assert "Restauro delle barene di Burano" in html and "Piano delle acque" in html

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from geoprocessing.config import Settings
-from geoprocessing.errors import InvalidInput
+from geoprocessing.errors import InvalidInput, NotFound
+from geoprocessing.report.labels import category_words, legend_label
 
 from .. import labels
 from ..i18n import lang, loc, number
@@ -36,6 +37,23 @@ def kind_names(conn: psycopg.Connection) -> dict[str, str]:
     """Display names of the places values lie in: zone kinds, stations, the site."""
     names = {k["code"]: loc(k, "name") for k in catalogue.zone_kinds(conn)}
     return names | {"station": _("Stations"), "site": _("Whole site")}
+
+
+def category_names(conn: psycopg.Connection, code: str, cats: list[str]) -> dict[str, str]:
+    """An indicator's breakdown categories in words, in the interface language: land-cover
+    class codes by their name in the land_cover layer's legend, tide levels in cm,
+    statistics, plan statuses and funding sources (the report's words)."""
+    classes: dict[str, str] = {}
+    sources: dict[str, dict] = {}
+    if code.startswith("LAND_COVER"):
+        try:
+            legend = catalogue.layer(conn, "land_cover")["legend"] or []
+        except NotFound:
+            legend = []
+        classes = {str(item.get("value")): legend_label(item, lang()) for item in legend}
+    if code.startswith("PLAN_"):
+        sources = {r["code"]: r for r in catalogue.funding_sources(conn)}
+    return {c: category_words(code, c, lang(), classes, sources) or _("(none)") for c in cats}
 
 
 def _category(conn, indicator: dict, category: str | None) -> tuple[str, list[str]]:
@@ -71,7 +89,7 @@ def detail(conn: psycopg.Connection, settings: Settings, code: str, category: st
     values, more = indicators.values(conn, flt, page)
     inputs = indicators.run_inputs(conn, sorted({v["job_run_id"] for v in values if v["job_run_id"]}))
     return {"indicator": ind, "category": category, "categories": cats, "kinds": kinds,
-            "kind_names": kind_names(conn),
+            "kind_names": kind_names(conn), "category_names": category_names(conn, code, cats),
             "place_kind": place_kind, "chart": chart(ind, series), "values": values,
             "inputs": inputs, "more": more, "page": page, "zone_id": zone_id,
             "illustrative": ind["illustrative"] or any(v["illustrative"] for v in values)}
@@ -173,7 +191,8 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
     if illustrative:
         common.illustrative_banner(m)
     return {"map": common.render(m), "choices": choices, "indicator": ind, "category": category,
-            "categories": cats, "kinds": kinds, "place_kind": place_kind, "periods": periods,
+            "categories": cats, "category_names": category_names(conn, code, cats),
+            "kinds": kinds, "place_kind": place_kind, "periods": periods,
             "kind_names": kind_names(conn),
             "period": period or (periods[-1] if periods else None), "illustrative": illustrative,
             "page_url": url_for("indicators.detail", code=code)}

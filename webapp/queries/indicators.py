@@ -83,13 +83,14 @@ def categories(conn: psycopg.Connection, indicator_id: int) -> list[str]:
 
 
 def place_kinds(conn: psycopg.Connection, indicator_id: int, category: str) -> list[dict]:
-    """Where the values lie: zone kinds (with counts), 'station', 'site'."""
+    """Where the values lie: zone kinds, 'station', 'site'; ``n`` counts the places (the
+    zones, the stations, 1 for the site), not their values."""
     return rows(conn, """
         SELECT coalesce(z.kind, CASE WHEN v.station_id IS NOT NULL THEN 'station' ELSE 'site' END) AS kind,
-               count(*) AS n
+               count(DISTINCT coalesce('z' || v.zone_id, 's' || v.station_id, 'site')) AS n
           FROM laguna.indicator_values v LEFT JOIN laguna.zones z ON z.id = v.zone_id
          WHERE v.indicator_id = %s AND v.category = %s
-         GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 100""", (indicator_id, category))
+         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100""", (indicator_id, category))
 
 
 @dataclass(frozen=True)
