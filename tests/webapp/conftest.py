@@ -324,6 +324,12 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
                     "category": cls, "value": share, "illustrative": True,
                     "job_run_id": ids["composition_run"]})
 
+    ids["plan_run"] = run("plan_implementation")  # a site indicator with values by zone too
+    for zone_key, share in ((None, 24.0), ("burano", 37.5)):
+        insert(conn, "laguna.indicator_values", {
+            "indicator_id": ind["PLAN_BUDGET_SPENT_SHARE"], "zone_id": ids[zone_key] if zone_key else None,
+            "period": "2024", "value": share, "illustrative": True, "job_run_id": ids["plan_run"]})
+
     ids["hw_run"] = run("high_water")
     for year, n in ((2019, 12), (2020, 7), (2021, 9)):
         insert(conn, "laguna.indicator_values", {

@@ -155,6 +155,40 @@ def test_the_places_selector_counts_places_not_values(client):
     assert [(v, t.rsplit(" ", 1)[1]) for v, t in found] == [("basin", "(2)")]
 
 
+def selected(html: str, select_id: str) -> list[str]:
+    select = html.split(f'id="{select_id}"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]*)"\s*selected', select)
+
+
+def test_the_indicator_dropdown_selects_the_indicator_drawn(client):
+    # by site in the catalogue, with values by zone too (the plan job writes both)
+    html = client.get("/indicators/map?indicator=PLAN_BUDGET_SPENT_SHARE").text
+    assert ("PLAN_BUDGET_SPENT_SHARE" in [v for v, _t in options(html, "f-indicator")])
+    assert selected(html, "f-indicator") == ["PLAN_BUDGET_SPENT_SHARE"]
+    assert '"values": {"2024": 37.5}' in html  # Burano's share, drawn
+    # a site-only indicator is still the one selected (with nothing to draw)
+    html = client.get("/indicators/map?indicator=TOURIST_ARRIVALS").text
+    assert selected(html, "f-indicator") == ["TOURIST_ARRIVALS"]
+    assert "Ancora nessun valore per luogo per questo indicatore." in html
+    # without a choice, the first indicator with values by place is drawn and selected
+    html = client.get("/indicators/map").text
+    assert len(selected(html, "f-indicator")) == 1
+
+
+def test_the_indicator_list_links_the_map_of_indicators_with_values_by_place(client):
+    html = client.get("/indicators/").text
+
+    def row(code):
+        return re.search(rf'<tr>\s*<td><a href="/indicators/{code}">.*?</tr>', html, re.S).group(0)
+
+    assert 'href="/indicators/map?indicator=PLAN_BUDGET_SPENT_SHARE"' in row("PLAN_BUDGET_SPENT_SHARE")
+    assert 'href="/indicators/map?indicator=SALT_MARSH_AREA"' in row("SALT_MARSH_AREA")
+    assert "/indicators/map" not in row("TOURIST_ARRIVALS")  # by site only
+    page = client.get("/indicators/PLAN_BUDGET_SPENT_SHARE").text
+    link = re.search(r'href="(/indicators/map\?indicator=PLAN_BUDGET_SPENT_SHARE[^"]*)"', page).group(1)
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+
+
 def test_plan_map_filters(client, ids):
     html = client.get("/plan/").text
     assert "Restauro delle barene di Burano" in html and "Piano delle acque" in html

@@ -133,8 +133,16 @@ def chart(ind: dict, series: list[dict]) -> Markup | None:
 
 def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
              category: str | None, place_kind: str | None, period: str | None) -> dict:
-    """The choropleth of one indicator by zone (or station), with its time slider."""
-    choices = [i for i in indicators.indicators(conn) if i["spatial_unit"] in ("zone", "station")]
+    """The choropleth of one indicator by zone (or station), with its time slider.
+
+    The indicator dropdown lists every indicator measured by zone or station, and every
+    other one that has values by zone or station (the plan's indicators are by site, and
+    by zone too); the indicator drawn is always the one selected."""
+    everything = indicators.indicators(conn)
+    choices = [i for i in everything
+               if i["spatial_unit"] in ("zone", "station") or i["n_place_values"]]
+    if code is not None and code not in {i["code"] for i in choices}:
+        choices += [i for i in everything if i["code"] == code]
     if not choices:
         m, sections = common.base_map(conn, settings, bounds=common.site_bounds(conn, settings.storage_srid))
         return {"map": common.render(m), "choices": [], "indicator": None, "illustrative": False}
