@@ -257,6 +257,10 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
     insert(conn, "laguna.grants", {"funding_source_id": law77, "project_id": ids["project_burano"],
                                    "year": 2024, "law77_line": "b", "status": "granted",
                                    "requested_eur": 500000, "granted_eur": 400000, "illustrative": True})
+    insert(conn, "laguna.grants", {"funding_source_id": law77, "project_id": ids["project_burano"],
+                                   "year": 2025, "law77_line": "b", "status": "closed",
+                                   "requested_eur": 100000, "granted_eur": 90000, "spent_eur": 90000,
+                                   "illustrative": True})
 
     # indicators: baselines and targets are management decisions, set here
     conn.execute("UPDATE laguna.indicators SET baseline_value = 100, baseline_period = '2012', "

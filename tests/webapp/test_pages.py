@@ -189,6 +189,50 @@ def test_the_indicator_list_links_the_map_of_indicators_with_values_by_place(cli
     assert client.get(link.replace("&amp;", "&")).status_code == 200
 
 
+def unit_cells(html: str) -> dict[str, str]:
+    """code -> the Unit cell of each row of the indicator list."""
+    return dict(re.findall(r'<td><a href="/indicators/(\w+)">.*?</td>\s*<td>.*?</td>\s*<td>.*?</td>'
+                           r'<td>(.*?)</td>', html, re.S))
+
+
+def test_units_read_in_the_interface_language(client):
+    units = unit_cells(client.get("/indicators/").text)
+    assert units["HIGH_WATER_EVENTS_110"] == "n./anno"
+    assert units["TOURIST_ARRIVALS"] == "arrivi/anno"
+    assert units["LARGE_SHIP_TRANSITS"] == "transiti/anno"
+    assert units["ACCOMMODATION_DENSITY"] == "posti letto/km²"
+    assert units["RESIDENTS_HISTORIC_CITY"] == "residenti"
+    assert units["FLOOD_ASSETS_EXPOSED"] == "n."
+    assert units["PLAN_BUDGET"] == "€"
+    assert units["SALT_MARSH_AREA"] == "ha"
+    english = unit_cells(client.get("/indicators/?lang=en").text)
+    assert english["TOURIST_ARRIVALS"] == "arrivals/yr" and english["FLOOD_ASSETS_EXPOSED"] == "no."
+    page = client.get("/indicators/TOURIST_ARRIVALS?lang=it").text
+    assert '<dd class="col-sm-9" id="unit">arrivi/anno</dd>' in page
+    assert "5.000.000 arrivi/anno" in " ".join(page.split())
+    station_map = client.get("/indicators/map?indicator=HIGH_WATER_EVENTS_110&lang=it").text
+    assert '"unit": "n./anno"' in station_map and "count/yr" not in station_map
+
+
+def test_the_viewer_and_the_report_use_the_same_words(client, ids):
+    from geoprocessing.report import text
+
+    lights = client.get("/indicators/").text
+    for status in ("green", "red"):
+        assert f'title="{text.code("status", status, "it")}"' in lights
+    assert 'title="critico"' in lights and "fuori obiettivo" not in lights
+    assert 'title="off track"' in client.get("/indicators/?lang=en").text
+    grants = client.get(f"/projects/{ids['project_burano']}?lang=it").text.split('id="grants"')[1]
+    assert "<td>concesso</td>" in grants and "<td>chiuso</td>" in grants
+    assert "<td>closed</td>" not in grants
+    english = client.get(f"/projects/{ids['project_burano']}?lang=en").text.split('id="grants"')[1]
+    assert "<td>closed</td>" in english
+
+
+def test_offline_basemaps_say_so_in_italian(client):
+    assert "(senza rete)" in client.get("/").text
+
+
 def test_plan_map_filters(client, ids):
     html = client.get("/plan/").text
     assert "Restauro delle barene di Burano" in html and "Piano delle acque" in html

@@ -19,7 +19,7 @@ from geoprocessing.errors import InvalidInput, NotFound
 from geoprocessing.report.labels import category_words, legend_label
 
 from .. import labels
-from ..i18n import lang, loc, number
+from ..i18n import lang, loc, number, unit
 from ..maps import common, elements
 from ..params import Page
 from ..queries import catalogue, indicators
@@ -119,7 +119,7 @@ def chart(ind: dict, series: list[dict]) -> Markup | None:
     if ind["target_value"] is not None:
         ax.axhline(ind["target_value"], color="#1a9850", linestyle=":", linewidth=1.5,
                    label=_("Target (%(period)s)", period=ind["target_period"] or "–"))
-    ax.set_ylabel(ind["unit"])
+    ax.set_ylabel(unit(ind["unit"]))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
@@ -161,7 +161,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
         raise InvalidInput(f"Indicator {code} has no values for period '{period}'.")
     breaks = data.breaks if data else []
     colours = color_brewer("YlGnBu", max(3, len(breaks) - 1))[:max(1, len(breaks) - 1)]
-    unit = ind["unit"]
+    shown_unit = unit(ind["unit"])
     if data:
         elements.Script("indicatorMap", {
             "data": orjson.loads(data.geojson), "periods": periods,
@@ -173,7 +173,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
                       "subtitle": loc(ind, "name"),
                       "fields": [{"key": "code", "label": _("Code")},
                                  {"key": "period", "label": _("Period")},
-                                 {"key": "value", "label": _("Value"), "unit": unit},
+                                 {"key": "value", "label": _("Value"), "unit": shown_unit},
                                  {"key": "statusLabel", "label": _("Status")},
                                  {"key": "trendLabel", "label": _("Trend")}],
                       "links": [{"href": href(f"/indicators/{code}?category={_q(category)}"
@@ -184,7 +184,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
                       + ([{"href": href("/zones/{id}"), "label": _("Zone page")}]
                          if place_kind != "station" else [])},
         }).add_to(m)
-        items = [{"label": f"{number(lo)} – {number(hi)} {unit}", "colour": c, "stroke": "#333"}
+        items = [{"label": f"{number(lo)} – {number(hi)} {shown_unit}", "colour": c, "stroke": "#333"}
                  for lo, hi, c in zip(breaks[:-1], breaks[1:], colours, strict=False)]
         items.append({"label": _("no value in this period"), "colour": NO_VALUE, "stroke": "#333"})
         sections.append({"layer": None, "title": loc(ind, "name"), "items": items})
