@@ -199,6 +199,19 @@ def test_the_period_dropdown_and_the_time_slider_follow_each_other(watched):
     assert watched.errors == [] and watched.remote == []
 
 
+def test_plan_clusters_are_neutral_not_status_colours(watched):
+    page = watched.open("/plan/")
+    page.wait_for_function("document.querySelectorAll('.awesome-marker').length >= 2")
+    watched.map_js("map.setZoom(8, {animate: false}); return true;")  # the two projects cluster
+    page.wait_for_selector(".marker-cluster div")
+    colours = page.evaluate("""() => { const c = document.querySelector('.marker-cluster');
+        return [getComputedStyle(c).backgroundColor,
+                getComputedStyle(c.querySelector('div')).backgroundColor]; }""")
+    # neither the plugin's green/yellow/orange nor any status colour of the legend
+    assert colours == ["rgba(44, 62, 80, 0.35)", "rgba(44, 62, 80, 0.9)"]
+    assert watched.errors == [] and watched.remote == []
+
+
 @pytest.mark.parametrize("path", ["/plan/", "/flood/?level=140", "/change/", "/zones/{burano}",
                                   "/projects/{project_burano}", "/indicators/SALT_MARSH_AREA"])
 def test_other_pages_load_offline_without_errors(watched, ids, output_dir, path):

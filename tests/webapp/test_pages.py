@@ -251,6 +251,41 @@ def test_plan_map_filters(client, ids):
     assert "markercluster" in html
 
 
+def test_plan_codes_read_as_the_plan_writes_them(client, ids):
+    html = client.get("/plan/").text
+    listing = html.split('id="project-list"')[1]
+    for code in ("S1.1.1", "S1.1.2", "S2.2.1"):
+        assert f"<td>{code}</td>" in listing, code
+    assert [t.split(" · ")[0] for _v, t in options(html, "f-action_plan")[1:]] == ["S1.1", "S2.2"]
+    assert '"key": "full_code"' in html and '"key": "action_plan_code"' in html  # the popup
+    project = client.get(f"/projects/{ids['project_burano']}").text
+    assert "<title>S1.1.1 · laguna</title>" in project and "<h1>S1.1.1 · Restauro" in project
+    assert "azione S1.1 Barene" in project  # Piano d'azione
+    assert "<td>S1.1.1</td>" in client.get(f"/zones/{ids['burano']}").text
+    found = client.get("/api/search?q=S1.1.1").get_json()["results"]
+    assert [r["code"] for r in found] == ["S1.1.1"]
+
+
+def test_project_counts_agree_with_their_number(client):
+    assert ">1 progetto</h2>" in client.get("/plan/?challenge=S2").text
+    assert ">2 progetti</h2>" in client.get("/plan/?challenge=S1").text
+    assert ">1 project</h2>" in client.get("/plan/?challenge=S2&lang=en").text
+
+
+def test_project_status_colours_are_told_apart():
+    from itertools import combinations
+
+    from webapp.pages.plan import STATUS_MARKERS, _marker_hex
+
+    def rgb(name):
+        h = _marker_hex(name)
+        return [int(h[i:i + 2], 16) for i in (1, 3, 5)]
+
+    for (a, ca), (b, cb) in combinations(STATUS_MARKERS.items(), 2):
+        distance = sum((x - y) ** 2 for x, y in zip(rgb(ca), rgb(cb), strict=True)) ** 0.5
+        assert distance > 80, (a, b)  # proposed was cadet blue, next to suspended's grey
+
+
 def test_project_page(client, ids):
     html = client.get(f"/projects/{ids['project_burano']}").text
     assert "Restauro delle barene di Burano" in html
@@ -295,7 +330,7 @@ def test_flood_map(client, ids):
     assert "2 beni culturali esposti a questo livello" in html  # HA1 and HA3 in the run summary
     assert_no_raw_xss(html)
     assert client.get("/flood/?level=100").status_code == 400
-    assert "1 beni culturali esposti" in client.get("/flood/?level=110").text
+    assert "1 bene culturale esposto a questo livello" in client.get("/flood/?level=110").text
 
 
 def test_change_map(client):

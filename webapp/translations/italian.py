@@ -76,7 +76,6 @@ IT = {
     "Flood exposure": "Esposizione agli allagamenti",
     "Share of each zone's land below the tide level (cm above the Punta della Salute datum), and the heritage assets below it, from the flood exposure job.":
         "Quota delle terre di ogni zona sotto il livello di marea (cm sullo zero mareografico di Punta della Salute) e beni culturali sotto tale livello, dall'elaborazione dell'esposizione agli allagamenti.",
-    "%(n)s heritage assets exposed at this level": "%(n)s beni culturali esposti a questo livello",
     "Land below": "Terre sotto", "Assets": "Beni",
     "No flood exposure values yet: run the flood_exposure job.": "Ancora nessun valore di esposizione: esegui l'elaborazione flood_exposure.",
     "UNESCO World Heritage property %(id)s, inscribed in %(year)s, criteria %(criteria)s.":
@@ -109,7 +108,7 @@ IT = {
         "I dati di esempio sono generati a scopo dimostrativo: forme e numeri non sono reali.",
     "Plan map": "Mappa del piano", "Management Plan projects": "Progetti del Piano di gestione",
     "any": "qualsiasi", "Funding source": "Fonte di finanziamento", "Filter": "Filtra",
-    "Clear": "Azzera", "%(n)s projects": "%(n)s progetti", "no location": "senza localizzazione",
+    "Clear": "Azzera", "no location": "senza localizzazione",
     "Dates": "Date", "Committed": "Impegnato", "Spent": "Speso", "Partners": "Partner",
     "none recorded": "nessuno registrato", "Funding": "Finanziamenti", "Year": "Anno",
     "Requested": "Richiesto", "Granted": "Concesso", "line": "linea",
@@ -137,6 +136,10 @@ IT = {
     "imported": "importato",
     "Stations": "Stazioni",
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
+    # ngettext: (singular, plural) -> (singolare, plurale)
+    ("%(num)s project", "%(num)s projects"): ("%(num)s progetto", "%(num)s progetti"),
+    ("%(num)s heritage asset exposed at this level", "%(num)s heritage assets exposed at this level"):
+        ("%(num)s bene culturale esposto a questo livello", "%(num)s beni culturali esposti a questo livello"),
 }
 
 
@@ -144,8 +147,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.mo"
 
 
-def message_ids() -> list[str]:
-    """Every message id of the code and templates (pybabel extract)."""
+def message_ids() -> list[str | tuple[str, str]]:
+    """Every message id of the code and templates (pybabel extract); a (singular, plural)
+    pair for ngettext."""
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F",
