@@ -297,6 +297,8 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
 
     ids["flood_run"] = run("flood_exposure", summary={"exposed_assets": {
         "80": [], "110": ["HA1"], "140": ["HA1", "HA3"], "187": ["HA1", "HA2", "HA3"]}})
+    conn.execute("INSERT INTO laguna.job_run_inputs (job_run_id, raster_asset_id) VALUES (%s, %s)",
+                 (ids["flood_run"], ids["rasters"][("dem", "2024-06-01")]))
     for zone_key, shares in (("burano", {"80": 1.0, "110": 12.5, "140": 40.0, "187": 90.0}),
                              ("murano", {"80": 0.0, "110": 3.0, "140": 25.0, "187": 70.0}),
                              ("xss_island", {"80": 5.0, "110": 55.0, "140": 85.0, "187": 100.0})):

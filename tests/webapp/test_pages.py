@@ -333,6 +333,27 @@ def test_flood_map(client, ids):
     assert "1 bene culturale esposto a questo livello" in client.get("/flood/?level=110").text
 
 
+def test_flood_page_says_which_elevation_model(client, ids):
+    html = " ".join(client.get("/flood/?level=140&lang=it").text.split())
+    assert "calcolata dal modello del terreno (DTM) del 1 giugno 2024" in html
+    assert "periodo 2024" in html
+    english = " ".join(client.get("/flood/?level=140&lang=en").text.split())
+    assert "computed from the elevation model (DEM) of June 1, 2024" in english
+
+
+def test_the_elevation_model_date_comes_from_the_run_summary_first(app, ids):
+    import datetime as dt
+
+    from webapp import db
+    from webapp.queries import flood
+
+    run = {"id": ids["flood_run"], "summary": {"dates": {"2023": {"dem": "2023-05-02"}}}}
+    with app.app_context(), db.read() as conn:
+        assert flood.dem_dates(conn, run, ["2023"]) == [dt.date(2023, 5, 2)]
+        # no date in the summary: the run's DEM input
+        assert flood.dem_dates(conn, {**run, "summary": {}}, ["2024"]) == [dt.date(2024, 6, 1)]
+
+
 def test_change_map(client):
     html = client.get("/change/").text
     assert "/tiles/change/land_cover/2012-06-01/2024-06-01/{z}/{x}/{y}.png" in html

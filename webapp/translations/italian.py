@@ -136,6 +136,8 @@ IT = {
     "imported": "importato",
     "Stations": "Stazioni",
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
+    "computed from the elevation model (DEM) of %(date)s": "calcolata dal modello del terreno (DTM) del %(date)s",
+    "period %(period)s": "periodo %(period)s",
     # ngettext: (singular, plural) -> (singolare, plurale)
     ("%(num)s project", "%(num)s projects"): ("%(num)s progetto", "%(num)s progetti"),
     ("%(num)s heritage asset exposed at this level", "%(num)s heritage assets exposed at this level"):
