@@ -381,6 +381,31 @@ def test_job_run_pages(client, ids):
     assert client.get("/runs/999999").status_code == 404
 
 
+def test_job_run_times_read_in_the_interface_language(client, ids):
+    # started 2025-01-01 09:59 UTC: 10:59 in Venice (CET), to the minute
+    html = client.get(f"/runs/{ids['marsh_run']}?lang=it").text
+    assert '<dd class="col-sm-9" id="run-started">1 gen 2025, 10:59 ' in html
+    assert '<dd class="col-sm-9" id="run-finished">1 gen 2025, 11:00 (' in html
+    assert "+00:00" not in html and "09:59" not in html
+    english = client.get(f"/runs/{ids['marsh_run']}?lang=en").text
+    assert "Jan 1, 2025, 10:59" in english
+    listing = client.get("/runs/?lang=it").text
+    assert "<td>1 gen 2025, 10:59</td>" in listing and "2025-01-01" not in listing
+    entered = " ".join(client.get("/indicators/TOURIST_ARRIVALS?lang=it").text.split())
+    assert "inserito da maria@ufficio-unesco il 1 mar 2024, 11:00" in entered
+
+
+def test_indicator_list_heads_every_column(client):
+    html = client.get("/indicators/?lang=it").text
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    headers = [" ".join(h.split()) for h in re.findall(r"<th>(.*?)</th>", head, re.S)]
+    assert "" not in headers
+    assert headers[-3:] == ["Intero sito", "Semafori per luogo", "Mappa"]
+    # the whole-site light has a column of its own, before the counts by place
+    row = re.search(r'<tr>\s*<td><a href="/indicators/PLAN_BUDGET_SPENT_SHARE">.*?</tr>', html, re.S).group(0)
+    assert len(re.findall(r"<td", row)) == len(headers)
+
+
 @pytest.mark.parametrize("path", ["/nowhere", "/zones/abc"])
 def test_unknown_pages_are_html_404(client, path):
     r = client.get(path)

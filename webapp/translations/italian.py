@@ -103,7 +103,7 @@ IT = {
     "No indicator is measured by zone or station yet.": "Ancora nessun indicatore misurato per zona o stazione.",
     "Illustrative data": "Dati illustrativi",
     "Values and targets come from the sample data set.": "Valori e obiettivi provengono dai dati di esempio.",
-    "Values": "Valori", "Traffic lights": "Semafori", "map": "mappa",
+    "Values": "Valori", "map": "mappa",
     "The sample data set is generated for demonstration: shapes and numbers are not real.":
         "I dati di esempio sono generati a scopo dimostrativo: forme e numeri non sono reali.",
     "Plan map": "Mappa del piano", "Management Plan projects": "Progetti del Piano di gestione",
@@ -138,6 +138,7 @@ IT = {
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
     "computed from the elevation model (DEM) of %(date)s": "calcolata dal modello del terreno (DTM) del %(date)s",
     "period %(period)s": "periodo %(period)s",
+    "Traffic lights by place": "Semafori per luogo", "Map": "Mappa",
     # ngettext: (singular, plural) -> (singolare, plurale)
     ("%(num)s project", "%(num)s projects"): ("%(num)s progetto", "%(num)s progetti"),
     ("%(num)s heritage asset exposed at this level", "%(num)s heritage assets exposed at this level"):
