@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, current_app, request
-from flask_babel import Babel, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
+
+from geoprocessing.report import text
 
 LANGUAGES = ("it", "en")
 COOKIE = "lang"
+TIMEZONE = "Europe/Rome"  # the site's: times are shown in Venice's local time
 
 
 def select_locale() -> str:
@@ -51,15 +54,31 @@ def number(value, digits: int = 2) -> str:
     return format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0")
 
 
+def when(value) -> str:
+    """A moment in the interface language, in Venice's local time, to the minute
+    (``1 gen 2025, 10:59`` / ``Jan 1, 2025, 10:59 AM``); '–' for none."""
+    if value is None:
+        return "–"
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
+def unit(code: str | None) -> str:
+    """An indicator's unit in the interface language (``count/yr`` -> ``n./anno``): the
+    report's table of units, shared."""
+    return text.unit_label(code, lang())
+
+
 def value_unit(row) -> str:
     """The unit of a value row: the indicator's, except for the ``count`` category of the
     raster statistics, which counts pixels (coverage-weighted, as exactextract's count)."""
-    return _("pixels") if row.get("category") == "count" else (row.get("unit") or "")
+    return _("pixels") if row.get("category") == "count" else unit(row.get("unit"))
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
-    app.jinja_env.globals.update(loc=loc, lang=lang, number=number, value_unit=value_unit,
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations",
+          default_timezone=TIMEZONE)
+    app.jinja_env.globals.update(loc=loc, lang=lang, number=number, value_unit=value_unit, unit=unit,
+                                  when=when,
                                   LANGUAGES=LANGUAGES)
 
     @app.after_request

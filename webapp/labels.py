@@ -1,8 +1,20 @@
-"""Words for the store's codes (statuses, kinds, trends), in the interface language."""
+"""Words for the store's codes (statuses, kinds, trends), in the interface language.
+
+Traffic lights, trends and grant statuses take the report's words
+(:data:`geoprocessing.report.text.CODES`): the viewer and the report say the same thing."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
+
+from geoprocessing.report import text
+
+from .i18n import lang
+
+
+def shared(table: str) -> dict[str, str]:
+    """The report's words for one table of codes, in the interface language."""
+    return {code: text.code(table, code, lang()) for code in text.CODES[table]}
 
 
 def zone_status() -> dict[str, str]:
@@ -17,13 +29,16 @@ def project_status() -> dict[str, str]:
 
 
 def traffic_light() -> dict[str, str]:
-    return {"green": _("on track"), "amber": _("needs attention"), "red": _("off track"),
-            "unknown": _("not evaluated")}
+    """green, amber, red, unknown (in that order)."""
+    return shared("status")
 
 
 def trend() -> dict[str, str]:
-    return {"improving": _("improving"), "stable": _("stable"), "worsening": _("worsening"),
-            "unknown": _("unknown")}
+    return shared("trend")
+
+
+def grant_status() -> dict[str, str]:
+    return shared("grant_status")
 
 
 def indicator_kind() -> dict[str, str]:
@@ -61,7 +76,7 @@ def flood_change() -> dict[str, str]:
 def all_labels() -> dict[str, dict[str, str]]:
     """Every table, for templates."""
     return {"zone_status": zone_status(), "project_status": project_status(),
-            "traffic_light": traffic_light(), "trend": trend(),
+            "traffic_light": traffic_light(), "trend": trend(), "grant_status": grant_status(),
             "indicator_kind": indicator_kind(), "station_kind": station_kind(),
             "run_status": run_status(), "change": flood_change(), "frequency": frequency(),
             "spatial_unit": spatial_unit(), "method": method()}

@@ -5,10 +5,13 @@ funding sources), in the report's language."""
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from . import text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Labels:
@@ -53,28 +56,40 @@ class Labels:
 
     def category(self, indicator: str, category: str) -> str:
         """A breakdown category in words ('' for none)."""
-        if not category:
-            return ""
-        lang = self.lang
-        if indicator.startswith("LAND_COVER"):
-            if category.startswith("net:"):
-                net = "variazione netta" if lang == "it" else "net change"
-                return f"{net}: {self.land_class(category[4:])}"
-            if ">" in category:
-                a, b = category.split(">", 1)
-                return f"{self.land_class(a)} → {self.land_class(b)}"
-            return self.land_class(category)
-        if indicator.startswith("FLOOD_") and re.fullmatch(r"-?[0-9]+", category):
-            return f"+{category} cm"
-        if indicator in ("PLAN_PROJECTS", "PLAN_BUDGET", "PLAN_FUNDING", "PLAN_BUDGET_SPENT_SHARE"):
-            prefix, _, key = category.rpartition(":")
-            words = (self.sources[key][f"name_{lang}"] if key in self.sources
-                     else text.code("project_status", key, lang) if key in text.CODES["project_status"]
-                     else text.code("stat", key, lang))
-            return f"{prefix}: {words}" if prefix else words
-        if category in text.CODES["stat"]:
-            return text.code("stat", category, lang)
-        return category
+        return category_words(indicator, category, self.lang, self.classes, self.sources)
+
+
+def category_words(indicator: str, category: str, lang: str, classes: Mapping[str, str],
+                   sources: Mapping[str, Mapping]) -> str:
+    """A breakdown category of ``indicator`` in words ('' for none): land-cover classes by
+    name (``classes``: class code -> name), tide levels in cm, statistics, project statuses
+    and funding sources (``sources``: code -> row with ``name_it``/``name_en``). Shared by
+    the report and the web viewer."""
+    if not category:
+        return ""
+
+    def land_class(value: str) -> str:
+        return classes.get(str(value), str(value))
+
+    if indicator.startswith("LAND_COVER"):
+        if category.startswith("net:"):
+            net = "variazione netta" if lang == "it" else "net change"
+            return f"{net}: {land_class(category[4:])}"
+        if ">" in category:
+            a, b = category.split(">", 1)
+            return f"{land_class(a)} → {land_class(b)}"
+        return land_class(category)
+    if indicator.startswith("FLOOD_") and re.fullmatch(r"-?[0-9]+", category):
+        return f"+{category} cm"
+    if indicator in ("PLAN_PROJECTS", "PLAN_BUDGET", "PLAN_FUNDING", "PLAN_BUDGET_SPENT_SHARE"):
+        prefix, _, key = category.rpartition(":")
+        words = (sources[key][f"name_{lang}"] if key in sources
+                 else text.code("project_status", key, lang) if key in text.CODES["project_status"]
+                 else text.code("stat", key, lang))
+        return f"{prefix}: {words}" if prefix else words
+    if category in text.CODES["stat"]:
+        return text.code("stat", category, lang)
+    return category
 
 
 def legend_label(item: dict, lang: str) -> str:

@@ -257,6 +257,10 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
     insert(conn, "laguna.grants", {"funding_source_id": law77, "project_id": ids["project_burano"],
                                    "year": 2024, "law77_line": "b", "status": "granted",
                                    "requested_eur": 500000, "granted_eur": 400000, "illustrative": True})
+    insert(conn, "laguna.grants", {"funding_source_id": law77, "project_id": ids["project_burano"],
+                                   "year": 2025, "law77_line": "b", "status": "closed",
+                                   "requested_eur": 100000, "granted_eur": 90000, "spent_eur": 90000,
+                                   "illustrative": True})
 
     # indicators: baselines and targets are management decisions, set here
     conn.execute("UPDATE laguna.indicators SET baseline_value = 100, baseline_period = '2012', "
@@ -293,6 +297,8 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
 
     ids["flood_run"] = run("flood_exposure", summary={"exposed_assets": {
         "80": [], "110": ["HA1"], "140": ["HA1", "HA3"], "187": ["HA1", "HA2", "HA3"]}})
+    conn.execute("INSERT INTO laguna.job_run_inputs (job_run_id, raster_asset_id) VALUES (%s, %s)",
+                 (ids["flood_run"], ids["rasters"][("dem", "2024-06-01")]))
     for zone_key, shares in (("burano", {"80": 1.0, "110": 12.5, "140": 40.0, "187": 90.0}),
                              ("murano", {"80": 0.0, "110": 3.0, "140": 25.0, "187": 70.0}),
                              ("xss_island", {"80": 5.0, "110": 55.0, "140": 85.0, "187": 100.0})):
@@ -314,6 +320,21 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
         insert(conn, "laguna.indicator_values", {
             "indicator_id": ind["LAND_COVER_CHANGE"], "zone_id": ids[zone_key], "period": "2024",
             "category": cat, "value": ha, "illustrative": True, "job_run_id": ids["change_run"]})
+
+    ids["composition_run"] = run("land_cover_composition")
+    for zone_key in ("lido", "malamocco"):  # shares by land-cover class code
+        for period in ("2012", "2024"):
+            for cls, share in (("1", 60.0), ("2", 30.0), ("4", 10.0)):
+                insert(conn, "laguna.indicator_values", {
+                    "indicator_id": ind["LAND_COVER_SHARE"], "zone_id": ids[zone_key], "period": period,
+                    "category": cls, "value": share, "illustrative": True,
+                    "job_run_id": ids["composition_run"]})
+
+    ids["plan_run"] = run("plan_implementation")  # a site indicator with values by zone too
+    for zone_key, share in ((None, 24.0), ("burano", 37.5)):
+        insert(conn, "laguna.indicator_values", {
+            "indicator_id": ind["PLAN_BUDGET_SPENT_SHARE"], "zone_id": ids[zone_key] if zone_key else None,
+            "period": "2024", "value": share, "illustrative": True, "job_run_id": ids["plan_run"]})
 
     ids["hw_run"] = run("high_water")
     for year, n in ((2019, 12), (2020, 7), (2021, 9)):

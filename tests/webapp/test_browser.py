@@ -180,6 +180,38 @@ def test_the_indicator_time_slider_changes_the_map(watched, output_dir):
     assert watched.errors == [] and watched.remote == []
 
 
+def test_the_period_dropdown_and_the_time_slider_follow_each_other(watched):
+    page = watched.open("/indicators/map?indicator=SALT_MARSH_AREA&kind=basin")
+    wait_for_features(watched, 2)
+    period = page.locator(".folium-map")
+    dropdown = page.locator("#f-period")
+    assert dropdown.input_value() == "2024" and period.get_attribute("data-period") == "2024"
+    page.locator("#laguna-time-slider").fill("0")  # slider -> dropdown
+    assert period.get_attribute("data-period") == "2012"
+    assert dropdown.input_value() == "2012"
+    dropdown.select_option("2018")  # dropdown -> slider, without leaving the page
+    assert period.get_attribute("data-period") == "2018"
+    assert page.locator("#laguna-time-slider").input_value() == "1"
+    assert page.locator(".laguna-timeslider-period").inner_text() == "2018"
+    assert "period=2018" in page.url  # the address keeps the period shown
+    page.reload(wait_until="networkidle")
+    assert dropdown.input_value() == "2018" and period.get_attribute("data-period") == "2018"
+    assert watched.errors == [] and watched.remote == []
+
+
+def test_plan_clusters_are_neutral_not_status_colours(watched):
+    page = watched.open("/plan/")
+    page.wait_for_function("document.querySelectorAll('.awesome-marker').length >= 2")
+    watched.map_js("map.setZoom(8, {animate: false}); return true;")  # the two projects cluster
+    page.wait_for_selector(".marker-cluster div")
+    colours = page.evaluate("""() => { const c = document.querySelector('.marker-cluster');
+        return [getComputedStyle(c).backgroundColor,
+                getComputedStyle(c.querySelector('div')).backgroundColor]; }""")
+    # neither the plugin's green/yellow/orange nor any status colour of the legend
+    assert colours == ["rgba(44, 62, 80, 0.35)", "rgba(44, 62, 80, 0.9)"]
+    assert watched.errors == [] and watched.remote == []
+
+
 @pytest.mark.parametrize("path", ["/plan/", "/flood/?level=140", "/change/", "/zones/{burano}",
                                   "/projects/{project_burano}", "/indicators/SALT_MARSH_AREA"])
 def test_other_pages_load_offline_without_errors(watched, ids, output_dir, path):

@@ -85,9 +85,10 @@ def add_basemaps(m: folium.Map, conn: psycopg.Connection, settings: Settings,
         online_layer.add_to(m)
     rasters = [r for r in catalogue.layers(conn, "raster") if r["dates"]]
     rasters.sort(key=lambda r: (r["name"] != "land_cover", r["name"]))
+    offline = _("offline")  # not inside the f-string: pybabel would not find it there
     for i, lay in enumerate(rasters):
         asset = catalogue.raster_asset(conn, lay["name"], None)
-        title = f"{loc(lay, 'title')} {asset['acquired'].isoformat()} ({_('offline')})"
+        title = f"{loc(lay, 'title')} {asset['acquired'].isoformat()} ({offline})"
         layer = elements.TileLayer(title, raster_tile_url(lay["name"], asset), overlay=False,
                                    show=not online and raster_base and i == 0,
                                    attribution=lay["attribution"] or "",

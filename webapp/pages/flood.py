@@ -5,6 +5,7 @@ from __future__ import annotations
 import folium
 import orjson
 import psycopg
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from geoprocessing.config import Settings
@@ -82,7 +83,10 @@ def page(conn: psycopg.Connection, settings: Settings, level: str, kind: str | N
     features = orjson.loads(result["geojson"])["features"] if result else []
     rows = sorted((f["properties"] for f in features), key=lambda p: -(p.get("share") or 0))
     names = {k["code"]: loc(k, "name") for k in catalogue.zone_kinds(conn)}
+    periods = sorted({r["period"] for r in rows if r.get("period")})
+    dems = flood.dem_dates(conn, run, periods) if run else []
     return {"map": common.render(m), "level": level, "levels": flood.LEVELS, "kind": kind,
-            "kind_names": names,
+            "kind_names": names, "periods": periods,
+            "dem_dates": ", ".join(format_date(d, "long") for d in dems),
             "kinds": kinds, "rows": rows, "run": run, "illustrative": illustrative,
             "exposed_count": None if exposed is None else len(exposed)}

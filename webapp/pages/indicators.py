@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from geoprocessing.config import Settings
-from geoprocessing.errors import InvalidInput
+from geoprocessing.errors import InvalidInput, NotFound
+from geoprocessing.report.labels import category_words, legend_label
 
 from .. import labels
-from ..i18n import lang, loc, number
+from ..i18n import lang, loc, number, unit
 from ..maps import common, elements
 from ..params import Page
 from ..queries import catalogue, indicators
@@ -36,6 +37,23 @@ def kind_names(conn: psycopg.Connection) -> dict[str, str]:
     """Display names of the places values lie in: zone kinds, stations, the site."""
     names = {k["code"]: loc(k, "name") for k in catalogue.zone_kinds(conn)}
     return names | {"station": _("Stations"), "site": _("Whole site")}
+
+
+def category_names(conn: psycopg.Connection, code: str, cats: list[str]) -> dict[str, str]:
+    """An indicator's breakdown categories in words, in the interface language: land-cover
+    class codes by their name in the land_cover layer's legend, tide levels in cm,
+    statistics, plan statuses and funding sources (the report's words)."""
+    classes: dict[str, str] = {}
+    sources: dict[str, dict] = {}
+    if code.startswith("LAND_COVER"):
+        try:
+            legend = catalogue.layer(conn, "land_cover")["legend"] or []
+        except NotFound:
+            legend = []
+        classes = {str(item.get("value")): legend_label(item, lang()) for item in legend}
+    if code.startswith("PLAN_"):
+        sources = {r["code"]: r for r in catalogue.funding_sources(conn)}
+    return {c: category_words(code, c, lang(), classes, sources) or _("(none)") for c in cats}
 
 
 def _category(conn, indicator: dict, category: str | None) -> tuple[str, list[str]]:
@@ -71,7 +89,7 @@ def detail(conn: psycopg.Connection, settings: Settings, code: str, category: st
     values, more = indicators.values(conn, flt, page)
     inputs = indicators.run_inputs(conn, sorted({v["job_run_id"] for v in values if v["job_run_id"]}))
     return {"indicator": ind, "category": category, "categories": cats, "kinds": kinds,
-            "kind_names": kind_names(conn),
+            "kind_names": kind_names(conn), "category_names": category_names(conn, code, cats),
             "place_kind": place_kind, "chart": chart(ind, series), "values": values,
             "inputs": inputs, "more": more, "page": page, "zone_id": zone_id,
             "illustrative": ind["illustrative"] or any(v["illustrative"] for v in values)}
@@ -101,7 +119,7 @@ def chart(ind: dict, series: list[dict]) -> Markup | None:
     if ind["target_value"] is not None:
         ax.axhline(ind["target_value"], color="#1a9850", linestyle=":", linewidth=1.5,
                    label=_("Target (%(period)s)", period=ind["target_period"] or "–"))
-    ax.set_ylabel(ind["unit"])
+    ax.set_ylabel(unit(ind["unit"]))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
@@ -115,8 +133,16 @@ def chart(ind: dict, series: list[dict]) -> Markup | None:
 
 def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
              category: str | None, place_kind: str | None, period: str | None) -> dict:
-    """The choropleth of one indicator by zone (or station), with its time slider."""
-    choices = [i for i in indicators.indicators(conn) if i["spatial_unit"] in ("zone", "station")]
+    """The choropleth of one indicator by zone (or station), with its time slider.
+
+    The indicator dropdown lists every indicator measured by zone or station, and every
+    other one that has values by zone or station (the plan's indicators are by site, and
+    by zone too); the indicator drawn is always the one selected."""
+    everything = indicators.indicators(conn)
+    choices = [i for i in everything
+               if i["spatial_unit"] in ("zone", "station") or i["n_place_values"]]
+    if code is not None and code not in {i["code"] for i in choices}:
+        choices += [i for i in everything if i["code"] == code]
     if not choices:
         m, sections = common.base_map(conn, settings, bounds=common.site_bounds(conn, settings.storage_srid))
         return {"map": common.render(m), "choices": [], "indicator": None, "illustrative": False}
@@ -135,19 +161,19 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
         raise InvalidInput(f"Indicator {code} has no values for period '{period}'.")
     breaks = data.breaks if data else []
     colours = color_brewer("YlGnBu", max(3, len(breaks) - 1))[:max(1, len(breaks) - 1)]
-    unit = ind["unit"]
+    shown_unit = unit(ind["unit"])
     if data:
         elements.Script("indicatorMap", {
             "data": orjson.loads(data.geojson), "periods": periods,
             "period": period or (periods[-1] if periods else None),
             "breaks": breaks, "colours": colours, "noValueColour": NO_VALUE,
-            "sliderTitle": _("Period"),
+            "sliderTitle": _("Period"), "periodSelect": "f-period",
             "statusLabels": labels.traffic_light(), "trendLabels": labels.trend(),
             "popup": {"title": f"name_{lang()}", "titleFallback": "name_it", "lang": lang(),
                       "subtitle": loc(ind, "name"),
                       "fields": [{"key": "code", "label": _("Code")},
                                  {"key": "period", "label": _("Period")},
-                                 {"key": "value", "label": _("Value"), "unit": unit},
+                                 {"key": "value", "label": _("Value"), "unit": shown_unit},
                                  {"key": "statusLabel", "label": _("Status")},
                                  {"key": "trendLabel", "label": _("Trend")}],
                       "links": [{"href": href(f"/indicators/{code}?category={_q(category)}"
@@ -158,7 +184,7 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
                       + ([{"href": href("/zones/{id}"), "label": _("Zone page")}]
                          if place_kind != "station" else [])},
         }).add_to(m)
-        items = [{"label": f"{number(lo)} – {number(hi)} {unit}", "colour": c, "stroke": "#333"}
+        items = [{"label": f"{number(lo)} – {number(hi)} {shown_unit}", "colour": c, "stroke": "#333"}
                  for lo, hi, c in zip(breaks[:-1], breaks[1:], colours, strict=False)]
         items.append({"label": _("no value in this period"), "colour": NO_VALUE, "stroke": "#333"})
         sections.append({"layer": None, "title": loc(ind, "name"), "items": items})
@@ -173,7 +199,8 @@ def map_page(conn: psycopg.Connection, settings: Settings, code: str | None,
     if illustrative:
         common.illustrative_banner(m)
     return {"map": common.render(m), "choices": choices, "indicator": ind, "category": category,
-            "categories": cats, "kinds": kinds, "place_kind": place_kind, "periods": periods,
+            "categories": cats, "category_names": category_names(conn, code, cats),
+            "kinds": kinds, "place_kind": place_kind, "periods": periods,
             "kind_names": kind_names(conn),
             "period": period or (periods[-1] if periods else None), "illustrative": illustrative,
             "page_url": url_for("indicators.detail", code=code)}

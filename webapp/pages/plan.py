@@ -18,15 +18,16 @@ from ..queries import plan
 from .home import href
 
 # Awesome-markers colours by project status.
-STATUS_MARKERS = {"proposed": "cadetblue", "planned": "blue", "ongoing": "orange",
+# Proposed is purple, not cadet blue: that read as the grey of suspended.
+STATUS_MARKERS = {"proposed": "purple", "planned": "blue", "ongoing": "orange",
                   "completed": "green", "suspended": "gray", "cancelled": "red"}
 
 
 def project_popup() -> dict:
     return {"title": f"title_{lang()}", "titleFallback": "title_it", "lang": lang(),
             "fields": [{"key": "challenge", "label": _("Challenge")},
-                       {"key": "action_plan", "label": _("Action plan")},
-                       {"key": "code", "label": _("Project")},
+                       {"key": "action_plan_code", "label": _("Action plan")},
+                       {"key": "full_code", "label": _("Project")},
                        {"key": "status", "label": _("Status"), "labels": labels.project_status()},
                        {"key": f"lead_body_{lang()}", "label": _("Lead body"), "hideEmpty": True},
                        {"key": "budget_eur", "label": _("Budget"), "unit": "€", "hideEmpty": True}],
@@ -58,7 +59,7 @@ def page(conn: psycopg.Connection, settings: Settings, flt: plan.ProjectFilter) 
 
 
 def _marker_hex(name: str) -> str:
-    return {"cadetblue": "#436978", "blue": "#38aadd", "orange": "#f69730", "green": "#72b026",
+    return {"purple": "#d252b9", "blue": "#38aadd", "orange": "#f69730", "green": "#72b026",
             "gray": "#575757", "red": "#d63e2a"}[name]
 
 

@@ -121,3 +121,7 @@ def zone_kinds(conn: psycopg.Connection) -> list[dict]:
 
 def storage_srid(conn: psycopg.Connection) -> int:
     return scalar(conn, "SELECT storage_srid FROM laguna.store_info")
+
+
+def funding_sources(conn: psycopg.Connection) -> list[dict]:
+    return rows(conn, "SELECT code, name_it, name_en FROM laguna.funding_sources ORDER BY code LIMIT 1000")

@@ -8,6 +8,7 @@ FLOOD_ASSETS_EXPOSED (heritage assets below it), and lists the exposed assets in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import psycopg
@@ -64,6 +65,32 @@ def latest_run(conn: psycopg.Connection, run_ids: Iterable[int]) -> dict | None:
     return one(conn, "SELECT id, job_name, finished_at, parameters, summary FROM laguna.job_runs "
                      "WHERE id = ANY(%s) ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1",
                (ids,))
+
+
+def dem_dates(conn: psycopg.Connection, run: dict, periods: Iterable[str]) -> list[dt.date]:
+    """The dates of the elevation models (DEM) the run computed the values of ``periods``
+    from (a value's period is its DEM's year): the run's summary says so (``dates``:
+    period -> {"dem": date}); else its recorded raster inputs of the ``dem`` layer."""
+    periods = sorted(set(periods))
+    dates = (run.get("summary") or {}).get("dates") if isinstance(run.get("summary"), dict) else None
+    found = set()
+    if isinstance(dates, dict):
+        for p in periods:
+            entry = dates.get(p)
+            if isinstance(entry, dict) and entry.get("dem"):
+                try:
+                    found.add(dt.date.fromisoformat(str(entry["dem"])[:10]))
+                except ValueError:
+                    pass
+    if found:
+        return sorted(found)
+    inputs = [r["acquired"] for r in rows(conn, """
+        SELECT ra.acquired FROM laguna.job_run_inputs ri
+          JOIN laguna.raster_assets ra ON ra.id = ri.raster_asset_id
+          JOIN laguna.layers l ON l.id = ra.layer_id AND l.name = 'dem'
+         WHERE ri.job_run_id = %s ORDER BY ra.acquired LIMIT 100""", (run["id"],))]
+    matching = [d for d in inputs if str(d.year) in {p[:4] for p in periods}]
+    return matching or inputs
 
 
 def exposed_ids(summary: dict, level: str) -> set[str] | None:

@@ -9,6 +9,7 @@ from psycopg import sql
 
 from ..params import Page
 from . import geojson, one, rows
+from .plan import PROJECT_CODE
 
 # The latest evaluation of each (indicator, place, category).
 # A value shows the light of the latest evaluation that judged that very value (its period
@@ -67,10 +68,13 @@ def indicator(conn: psycopg.Connection, code: str) -> dict:
         SELECT f.code, f.name_it, f.name_en FROM laguna.indicator_factors x
           JOIN laguna.unesco_factors f ON f.code = x.factor_code
          WHERE x.indicator_id = %s ORDER BY f.code LIMIT 100""", (found["id"],))
-    found["projects"] = rows(conn, """
-        SELECT p.id, p.code, p.title_it, p.title_en, p.status FROM laguna.project_indicators x
-          JOIN laguna.projects p ON p.id = x.project_id WHERE x.indicator_id = %s
-         ORDER BY p.code LIMIT 100""", (found["id"],))
+    found["projects"] = rows(conn, sql.SQL("""
+        SELECT p.id, p.code, {code} AS full_code, p.title_it, p.title_en, p.status
+          FROM laguna.project_indicators x
+          JOIN laguna.projects p ON p.id = x.project_id
+          JOIN laguna.action_plans ap ON ap.id = p.action_plan_id
+          JOIN laguna.challenges c ON c.id = ap.challenge_id WHERE x.indicator_id = %s
+         ORDER BY c.code, ap.code::int, p.code LIMIT 100""").format(code=PROJECT_CODE), (found["id"],))
     return found
 
 
@@ -83,13 +87,14 @@ def categories(conn: psycopg.Connection, indicator_id: int) -> list[str]:
 
 
 def place_kinds(conn: psycopg.Connection, indicator_id: int, category: str) -> list[dict]:
-    """Where the values lie: zone kinds (with counts), 'station', 'site'."""
+    """Where the values lie: zone kinds, 'station', 'site'; ``n`` counts the places (the
+    zones, the stations, 1 for the site), not their values."""
     return rows(conn, """
         SELECT coalesce(z.kind, CASE WHEN v.station_id IS NOT NULL THEN 'station' ELSE 'site' END) AS kind,
-               count(*) AS n
+               count(DISTINCT coalesce('z' || v.zone_id, 's' || v.station_id, 'site')) AS n
           FROM laguna.indicator_values v LEFT JOIN laguna.zones z ON z.id = v.zone_id
          WHERE v.indicator_id = %s AND v.category = %s
-         GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 100""", (indicator_id, category))
+         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100""", (indicator_id, category))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ from . import geojson, one, rows
 
 STATUSES = ("proposed", "planned", "ongoing", "completed", "suspended", "cancelled")
 
+# The Plan's codes as people write them (and the plan_implementation job names action
+# plans): challenge S1, its action plan 1 is S1.1, that plan's project 1.2 is S1.1.2 (the
+# project code carries its action plan's number). Over c (challenges), ap, p.
+ACTION_PLAN_CODE = sql.SQL("c.code || '.' || ap.code")
+PROJECT_CODE = sql.SQL("c.code || '.' || p.code")
+
 
 @dataclass(frozen=True)
 class ProjectFilter:
@@ -43,12 +49,14 @@ FROM = sql.SQL("""
   JOIN laguna.management_plans mp ON mp.id = c.plan_id
   LEFT JOIN laguna.bodies b ON b.id = p.lead_body_id""")
 COLUMNS = sql.SQL("""
-       p.id, p.code, p.title_it, p.title_en, p.status, p.start_date, p.end_date,
-       p.budget_eur, p.committed_eur, p.spent_eur, p.illustrative,
+       p.id, p.code, {project_code} AS full_code, p.title_it, p.title_en, p.status,
+       p.start_date, p.end_date, p.budget_eur, p.committed_eur, p.spent_eur, p.illustrative,
        c.code AS challenge, c.title_it AS challenge_it, c.title_en AS challenge_en,
-       ap.id AS action_plan_id, ap.code AS action_plan, ap.title_it AS action_plan_it,
+       ap.id AS action_plan_id, ap.code AS action_plan,
+       {action_plan_code} AS action_plan_code, ap.title_it AS action_plan_it,
        ap.title_en AS action_plan_en, mp.code AS plan, b.code AS lead_body,
-       b.name_it AS lead_body_it, b.name_en AS lead_body_en""")
+       b.name_it AS lead_body_it, b.name_en AS lead_body_en""").format(
+    project_code=PROJECT_CODE, action_plan_code=ACTION_PLAN_CODE)
 ORDER = sql.SQL(" ORDER BY mp.code, c.code, ap.code::int, p.code, p.id")
 
 
@@ -78,10 +86,12 @@ def filter_options(conn: psycopg.Connection) -> dict[str, list[dict]]:
             SELECT DISTINCT c.code, c.title_it, c.title_en FROM laguna.challenges c
               JOIN laguna.action_plans ap ON ap.challenge_id = c.id
               JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code LIMIT 500"""),
-        "action_plans": rows(conn, """
-            SELECT DISTINCT ap.id, ap.code, c.code AS challenge, ap.title_it, ap.title_en
+        "action_plans": rows(conn, sql.SQL("""
+            SELECT DISTINCT ap.id, ap.code, c.code AS challenge, {code} AS full_code,
+                   ap.title_it, ap.title_en
               FROM laguna.action_plans ap JOIN laguna.challenges c ON c.id = ap.challenge_id
-              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code, ap.code LIMIT 1000"""),
+              JOIN laguna.projects p ON p.action_plan_id = ap.id ORDER BY c.code, ap.code LIMIT 1000""")
+                             .format(code=ACTION_PLAN_CODE)),
         "statuses": [{"code": s} for s in STATUSES],
         "bodies": rows(conn, """
             SELECT DISTINCT b.code, b.name_it, b.name_en FROM laguna.bodies b

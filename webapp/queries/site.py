@@ -7,6 +7,7 @@ from psycopg import sql
 
 from ..params import Page
 from . import geojson, one, rows
+from .plan import PROJECT_CODE
 from .zones import like_escape
 
 
@@ -36,7 +37,7 @@ def search(conn: psycopg.Connection, text: str, limit: int = 12) -> list[dict]:
     names that start with it first. Each with its box in EPSG:4326 to zoom to."""
     pattern = "%" + like_escape(text) + "%"
     prefix = like_escape(text) + "%"
-    return rows(conn, """
+    return rows(conn, sql.SQL("""
         WITH hits AS (
             (SELECT 'zone' AS type, z.id, z.kind, z.code, z.name_it, z.name_en,
                     z.name_it ILIKE %(prefix)s OR z.name_en ILIKE %(prefix)s AS starts,
@@ -46,17 +47,18 @@ def search(conn: psycopg.Connection, text: str, limit: int = 12) -> list[dict]:
                 AND (z.name_it ILIKE %(p)s OR z.name_en ILIKE %(p)s OR z.code ILIKE %(p)s)
               ORDER BY 7 DESC, length(z.name_it), z.id LIMIT %(limit)s)
             UNION ALL
-            (SELECT 'project', p.id, 'project', c.code || ' ' || p.code, p.title_it, p.title_en,
+            (SELECT 'project', p.id, 'project', {code}, p.title_it, p.title_en,
                     p.title_it ILIKE %(prefix)s OR p.title_en ILIKE %(prefix)s,
                     Box2D(ST_Transform(ST_Envelope(p.geom), 4326))
                FROM laguna.projects p JOIN laguna.action_plans ap ON ap.id = p.action_plan_id
                JOIN laguna.challenges c ON c.id = ap.challenge_id
               WHERE p.title_it ILIKE %(p)s OR p.title_en ILIKE %(p)s OR p.code = %(text)s
+                 OR {code} = %(text)s
               ORDER BY 7 DESC, length(p.title_it), p.id LIMIT %(limit)s))
         SELECT type, id, kind, code, name_it, name_en,
                ST_XMin(box) AS w, ST_YMin(box) AS s, ST_XMax(box) AS e, ST_YMax(box) AS n
-          FROM hits ORDER BY starts DESC, length(name_it), type DESC, id LIMIT %(limit)s""",
-                {"p": pattern, "prefix": prefix, "text": text, "limit": limit})
+          FROM hits ORDER BY starts DESC, length(name_it), type DESC, id LIMIT %(limit)s""")
+                .format(code=PROJECT_CODE), {"p": pattern, "prefix": prefix, "text": text, "limit": limit})
 
 
 def illustrative(conn: psycopg.Connection) -> bool:

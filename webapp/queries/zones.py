@@ -7,6 +7,7 @@ from psycopg import sql
 
 from ..params import Page
 from . import geojson, one, rows
+from .plan import PROJECT_CODE
 
 STATUSES = ("current", "proposed", "approved", "superseded", "all")
 # Ground size of the detail maps' simplification (zoom 15: about 1.6 m).
@@ -78,9 +79,9 @@ def zone_values(conn: psycopg.Connection, zone_id: int, limit: int = 300) -> lis
 
 def zone_projects(conn: psycopg.Connection, zone_id: int, limit: int = 200) -> list[dict]:
     """Projects linked to the zone, or whose location lies in it."""
-    return rows(conn, """
-        SELECT p.id, p.code, p.title_it, p.title_en, p.status, p.budget_eur, p.illustrative,
-               c.code AS challenge, ap.code AS action_plan,
+    return rows(conn, sql.SQL("""
+        SELECT p.id, p.code, {code} AS full_code, p.title_it, p.title_en, p.status,
+               p.budget_eur, p.illustrative, c.code AS challenge, ap.code AS action_plan,
                EXISTS (SELECT 1 FROM laguna.project_zones pz
                         WHERE pz.project_id = p.id AND pz.zone_id = %(id)s) AS linked
           FROM laguna.projects p
@@ -91,7 +92,7 @@ def zone_projects(conn: psycopg.Connection, zone_id: int, limit: int = 200) -> l
             OR (p.geom IS NOT NULL AND ST_Intersects(p.geom, (SELECT geom FROM laguna.zones
                                                               WHERE id = %(id)s)))
          ORDER BY c.code, ap.code::int, p.code
-         LIMIT %(limit)s""", {"id": zone_id, "limit": limit})
+         LIMIT %(limit)s""").format(code=PROJECT_CODE), {"id": zone_id, "limit": limit})
 
 
 def zones_list(conn: psycopg.Connection, kind: str | None = None, limit: int = 1000) -> list[dict]:

@@ -21,9 +21,6 @@ IT = {
     "proposed": "proposta", "approved": "approvata", "superseded": "sostituita",
     "Proposed": "Proposto", "Planned": "Programmato", "Ongoing": "In corso",
     "Completed": "Concluso", "Suspended": "Sospeso", "Cancelled": "Annullato",
-    "on track": "in linea", "needs attention": "da seguire", "off track": "fuori obiettivo",
-    "not evaluated": "non valutato", "improving": "in miglioramento", "stable": "stabile",
-    "worsening": "in peggioramento", "unknown": "non noto",
     "state": "stato", "pressure": "pressione", "result": "risultato",
     "tide gauge": "mareografo", "water quality": "qualità dell'acqua", "weather": "meteo",
     "other": "altro", "running": "in esecuzione", "succeeded": "riuscita", "failed": "fallita",
@@ -79,7 +76,6 @@ IT = {
     "Flood exposure": "Esposizione agli allagamenti",
     "Share of each zone's land below the tide level (cm above the Punta della Salute datum), and the heritage assets below it, from the flood exposure job.":
         "Quota delle terre di ogni zona sotto il livello di marea (cm sullo zero mareografico di Punta della Salute) e beni culturali sotto tale livello, dall'elaborazione dell'esposizione agli allagamenti.",
-    "%(n)s heritage assets exposed at this level": "%(n)s beni culturali esposti a questo livello",
     "Land below": "Terre sotto", "Assets": "Beni",
     "No flood exposure values yet: run the flood_exposure job.": "Ancora nessun valore di esposizione: esegui l'elaborazione flood_exposure.",
     "UNESCO World Heritage property %(id)s, inscribed in %(year)s, criteria %(criteria)s.":
@@ -107,12 +103,12 @@ IT = {
     "No indicator is measured by zone or station yet.": "Ancora nessun indicatore misurato per zona o stazione.",
     "Illustrative data": "Dati illustrativi",
     "Values and targets come from the sample data set.": "Valori e obiettivi provengono dai dati di esempio.",
-    "Values": "Valori", "Traffic lights": "Semafori", "map": "mappa",
+    "Values": "Valori", "map": "mappa",
     "The sample data set is generated for demonstration: shapes and numbers are not real.":
         "I dati di esempio sono generati a scopo dimostrativo: forme e numeri non sono reali.",
     "Plan map": "Mappa del piano", "Management Plan projects": "Progetti del Piano di gestione",
     "any": "qualsiasi", "Funding source": "Fonte di finanziamento", "Filter": "Filtra",
-    "Clear": "Azzera", "%(n)s projects": "%(n)s progetti", "no location": "senza localizzazione",
+    "Clear": "Azzera", "no location": "senza localizzazione",
     "Dates": "Date", "Committed": "Impegnato", "Spent": "Speso", "Partners": "Partner",
     "none recorded": "nessuno registrato", "Funding": "Finanziamenti", "Year": "Anno",
     "Requested": "Richiesto", "Granted": "Concesso", "line": "linea",
@@ -140,6 +136,13 @@ IT = {
     "imported": "importato",
     "Stations": "Stazioni",
     "Name": "Nome", "No zones yet.": "Ancora nessuna zona.", "Zoom to": "Ingrandisci qui",
+    "computed from the elevation model (DEM) of %(date)s": "calcolata dal modello del terreno (DTM) del %(date)s",
+    "period %(period)s": "periodo %(period)s",
+    "Traffic lights by place": "Semafori per luogo", "Map": "Mappa",
+    # ngettext: (singular, plural) -> (singolare, plurale)
+    ("%(num)s project", "%(num)s projects"): ("%(num)s progetto", "%(num)s progetti"),
+    ("%(num)s heritage asset exposed at this level", "%(num)s heritage assets exposed at this level"):
+        ("%(num)s bene culturale esposto a questo livello", "%(num)s beni culturali esposti a questo livello"),
 }
 
 
@@ -147,8 +150,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.mo"
 
 
-def message_ids() -> list[str]:
-    """Every message id of the code and templates (pybabel extract)."""
+def message_ids() -> list[str | tuple[str, str]]:
+    """Every message id of the code and templates (pybabel extract); a (singular, plural)
+    pair for ngettext."""
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F",

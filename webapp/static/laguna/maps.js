@@ -390,14 +390,29 @@ var laguna = (function () {
 
     var label;
     var slider;
+    // The page's period dropdown (o.periodSelect, its id) follows the slider, and the
+    // slider follows it: both always show the period drawn.
+    var select = o.periodSelect ? document.getElementById(o.periodSelect) : null;
     function setPeriod(i) {
       index = i;
       period = o.periods[i];
       layer.setStyle(styleOf);
       if (label) label.textContent = period;
       if (slider && Number(slider.value) !== i) slider.value = String(i);
+      if (select && select.value !== period) select.value = period;
+      if (window.history && window.history.replaceState) {
+        var url = new URL(window.location.href);
+        url.searchParams.set("period", period);
+        window.history.replaceState(null, "", url.toString());
+      }
       map.getContainer().setAttribute("data-period", period);
       map.fire("laguna:period", {period: period});
+    }
+    if (select) {
+      select.addEventListener("change", function () {
+        var i = o.periods.indexOf(select.value);
+        if (i >= 0) setPeriod(i);
+      });
     }
 
     var control = L.control({position: "bottomleft"});
