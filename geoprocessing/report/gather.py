@@ -389,7 +389,7 @@ class Gatherer:
                  for g in grants.to_dict("records")]
         zones = [self.labels.zone_name(z) for z in _int_list(p["zone_ids"])]
         geom = p.get("geometry")
-        return {"id": int(p["id"]), "ref": f"{p['challenge']} {p['code']}", "challenge": p["challenge"],
+        return {"id": int(p["id"]), "ref": f"{p['challenge']}.{p['code']}", "challenge": p["challenge"],
                 "action_plan": p["action_plan"], "action_title": text.pick(p, "action", lang), "code": p["code"],
                 "title": text.pick(p, "title", lang), "status": p["status"],
                 "lead": text.pick(p, "lead", lang) or None,
@@ -595,7 +595,7 @@ class Gatherer:
                                                "has_values": ind["code"] in present})
         for p in self.projects.to_dict("records"):
             for f in p["factors"] or []:
-                entry(f)["projects"].append({"ref": f"{p['challenge']} {p['code']}", "title": text.pick(p, "title", lang),
+                entry(f)["projects"].append({"ref": f"{p['challenge']}.{p['code']}", "title": text.pick(p, "title", lang),
                                              "status": p["status"]})
         for d in decisions.to_dict("records"):
             for f in d["factors"] or []:

@@ -20,7 +20,7 @@ def test_a_municipality_sees_its_projects_zones_and_assets(report_store):
     d = figures(built)
     assert d["meta"]["partner"]["name"] == "Municipality of Chioggia"
     projects = [p["ref"] for c in d["challenges"] for p in c["projects"]]
-    assert projects == ["S1 1.2"]  # its only project, as lead
+    assert projects == ["S1.1.2"]  # its only project, as lead
     # territory: zones overlapping the municipality by more than 1 % (shapely, independently)
     with psycopg.connect(settings.database_url) as conn:
         rows = conn.execute("SELECT code, ST_AsText(geom) FROM laguna.zones WHERE status <> 'superseded'").fetchall()
@@ -42,6 +42,6 @@ def test_another_body_sees_the_projects_it_leads_or_joins(report_store):
     built = build_report(settings, period="2024", lang="it", partner="provveditorato", formats=("html",))
     d = figures(built)
     projects = sorted(p["ref"] for c in d["challenges"] for p in c["projects"])
-    assert projects == ["S1 1.1", "S2 1.1", "S3 1.2"]  # leads S1 1.1 and S3 1.2, partner of S2 1.1
+    assert projects == ["S1.1.1", "S2.1.1", "S3.1.2"]  # leads S1.1.1 and S3.1.2, partner of S2.1.1
     assert d["funding"]["total"]["granted"] == 90_000 + 900_000  # law 77 line a and LIFE, up to 2024
     assert d["funding"]["total"]["requested"] == 100_000 + 70_000 + 1_000_000
