@@ -91,7 +91,7 @@ def main() -> None:
 
     walls, rss, ids, cpus = [], [], [], []
     for _ in range(max(1, args.repeat)):
-        wall, peak, out, cpu = child([laguna, "report", "build", "--period", "latest", "--lang", args.lang])
+        wall, peak, out, cpu = child([laguna, "report", "build", "--period", "latest", "--lang", args.lang, "--force"])
         walls.append(wall)
         cpus.append(cpu)
         rss.append(peak)
