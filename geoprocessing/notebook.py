@@ -126,3 +126,10 @@ def raster(name: str, acquired: str | None = None, settings: Settings | None = N
     if assets.empty:
         raise NotFound(f"Layer {name} has no raster" + (f" for {acquired}." if acquired else "."))
     return assets["path"].iloc[-1]
+
+
+def illustrative_tag(*frames: pd.DataFrame) -> str:
+    """' (dati illustrativi / illustrative data)' for a title when any row of the frames is
+    sample data (their ``illustrative`` column), else '': real data are not labelled."""
+    flagged = any("illustrative" in f and f["illustrative"].fillna(False).astype(bool).any() for f in frames)
+    return " (dati illustrativi / illustrative data)" if flagged else ""

@@ -56,3 +56,13 @@ def test_raster_paths(ogc_settings):
     latest = nb.raster("land_cover", settings=ogc_settings)
     assert latest.name == f"{fx.LAND_COVER_DATES[-1]}.tif" and latest.exists()
     assert nb.raster("land_cover", fx.LAND_COVER_DATES[0], settings=ogc_settings).exists()
+
+
+def test_the_illustrative_tag_follows_the_data():
+    import pandas as pd
+
+    from geoprocessing import notebook
+
+    real, sample = pd.DataFrame({"illustrative": [False, None]}), pd.DataFrame({"illustrative": [False, True]})
+    assert notebook.illustrative_tag(real) == "" and notebook.illustrative_tag(pd.DataFrame({"x": [1]})) == ""
+    assert notebook.illustrative_tag(real, sample) == " (dati illustrativi / illustrative data)"
