@@ -11,6 +11,7 @@ databases: a template migrated once per session, and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -85,6 +86,24 @@ def _clone(cluster_url: str, template: str) -> str:
 def _drop(cluster_url: str, name: str) -> None:
     with psycopg.connect(cluster_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_store(cluster_url: str, template: str, home: Path, fill=None, **overrides):
+    """(settings, filled) of a database cloned from the template for a group of tests,
+    dropped afterwards; ``fill(conn, var_dir)`` fills it first (committed), its result is
+    ``filled``."""
+    name = _clone(cluster_url, template)
+    try:
+        settings = load_settings(database_url=_db_url(name), home=home, **overrides)
+        filled = None
+        if fill is not None:
+            with psycopg.connect(settings.database_url) as conn:
+                filled = fill(conn, settings.var_dir)
+                conn.commit()
+        yield settings, filled
+    finally:
+        _drop(cluster_url, name)
 
 
 @pytest.fixture

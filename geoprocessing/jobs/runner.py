@@ -188,6 +188,23 @@ def _last_run_id(settings: Settings, name: str) -> int:
     return row[0] or 0
 
 
+# The inputs of job runs (``= ANY(%s)`` of run ids), described for people: layer version,
+# raster date, station series. The viewer's pages and the report show the same provenance.
+RUN_INPUTS_SQL = """
+    SELECT i.job_run_id, i.layer_version_id, i.raster_asset_id, i.series_id, i.description, i.checksum,
+           l.name AS layer, v.version AS layer_version, v.source_name, v.source_checksum,
+           rl.name AS raster_layer, ra.acquired AS raster_date, ra.checksum AS raster_checksum,
+           st.code AS station, s.parameter
+      FROM laguna.job_run_inputs i
+      LEFT JOIN laguna.layer_versions v ON v.id = i.layer_version_id
+      LEFT JOIN laguna.layers l ON l.id = v.layer_id
+      LEFT JOIN laguna.raster_assets ra ON ra.id = i.raster_asset_id
+      LEFT JOIN laguna.layers rl ON rl.id = ra.layer_id
+      LEFT JOIN laguna.station_series s ON s.id = i.series_id
+      LEFT JOIN laguna.stations st ON st.id = s.station_id
+     WHERE i.job_run_id = ANY(%s) ORDER BY i.job_run_id, i.id"""
+
+
 def history(settings: Settings, name: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The latest runs, newest first, with their inputs count."""
     from psycopg.rows import dict_row

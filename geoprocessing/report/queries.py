@@ -214,18 +214,9 @@ def job_runs(conn, ids: list[int]) -> pd.DataFrame:
 
 
 def run_inputs(conn, ids: list[int]) -> pd.DataFrame:
-    return frame(conn, """
-        SELECT i.job_run_id, i.layer_version_id, i.raster_asset_id, i.series_id, i.description, i.checksum,
-               l.name AS layer, v.version AS layer_version, ra.acquired AS raster_date, rl.name AS raster_layer,
-               st.code AS station, s.parameter
-          FROM laguna.job_run_inputs i
-          LEFT JOIN laguna.layer_versions v ON v.id = i.layer_version_id
-          LEFT JOIN laguna.layers l ON l.id = v.layer_id
-          LEFT JOIN laguna.raster_assets ra ON ra.id = i.raster_asset_id
-          LEFT JOIN laguna.layers rl ON rl.id = ra.layer_id
-          LEFT JOIN laguna.station_series s ON s.id = i.series_id
-          LEFT JOIN laguna.stations st ON st.id = s.station_id
-         WHERE i.job_run_id = ANY(%s) ORDER BY i.job_run_id, i.id""", (ids,))
+    from ..jobs.runner import RUN_INPUTS_SQL
+
+    return frame(conn, RUN_INPUTS_SQL, (ids,))
 
 
 def layer_versions(conn, ids: list[int]) -> pd.DataFrame:

@@ -113,22 +113,21 @@ def write_raster(m, layer: str, year: int, res: float, out: Path) -> Path:
                      window=1024, description=what)
 
 
-def _real_data(settings: Settings, layer: str, acquired: date | None = None) -> str | None:
-    """Why the sample must not be loaded into ``layer`` (for a raster: at that date): its
-    current version holds real data, which an illustrative version must never supersede."""
+def _real_data(settings: Settings) -> dict[tuple[str, date | None], str]:
+    """Where the sample must not be loaded, and why: {(layer, raster date or None): sentence}
+    for every layer (raster: date) whose current version holds real data, which an
+    illustrative version must never supersede. One query, before the imports."""
     from ..store.connect import connect
 
     with connect(settings) as conn:
-        row = conn.execute(
-            "SELECT v.version, v.source_name, v.illustrative FROM laguna.layer_versions v "
-            "JOIN laguna.layers l ON l.id = v.layer_id "
-            "WHERE l.name = %(layer)s AND (%(when)s::date IS NULL OR v.id IN "
-            "  (SELECT layer_version_id FROM laguna.raster_assets WHERE acquired = %(when)s::date)) "
-            "ORDER BY v.version DESC LIMIT 1", {"layer": layer, "when": acquired}).fetchone()
-    if row is None or row[2]:
-        return None
-    return (f"{layer}{' ' + acquired.isoformat() if acquired else ''}: kept the real data of version "
-            f"{row[0]} ({row[1]}); the illustrative sample is not loaded over it")
+        rows = conn.execute(
+            "SELECT DISTINCT ON (l.name, a.acquired) l.name, a.acquired, v.version, v.source_name, "
+            "       v.illustrative FROM laguna.layer_versions v JOIN laguna.layers l ON l.id = v.layer_id "
+            "LEFT JOIN laguna.raster_assets a ON a.layer_version_id = v.id "
+            "ORDER BY l.name, a.acquired, v.version DESC").fetchall()
+    return {(name, acquired): f"{name}{' ' + acquired.isoformat() if acquired else ''}: kept the real data "
+                              f"of version {version} ({source}); the illustrative sample is not loaded over it"
+            for name, acquired, version, source, illustrative in rows if not illustrative}
 
 
 def load(settings: Settings, resolution: float = 10.0, *, seed: int = DEFAULT_SEED,
@@ -153,12 +152,13 @@ def load(settings: Settings, resolution: float = 10.0, *, seed: int = DEFAULT_SE
     report = import_register(settings, out / "register.gpkg")
     step("register", report.lines(), bool(report.changed))
     echo("loading the layers")
+    real = _real_data(settings)
     for layer, kind in ZONE_LAYERS.items():
-        if not (kept := _real_data(settings, layer)):
+        if not (kept := real.get((layer, None))):
             r = import_path(settings, out / "vectors" / f"{layer}.gpkg", layer, as_zones=kind, **PROVENANCE)
         step(layer, [kept or r.message], not kept and not r.unchanged)
     for layer in OTHER_LAYERS:
-        if not (kept := _real_data(settings, layer)):
+        if not (kept := real.get((layer, None))):
             # dated like the rasters: the sample describes the site as of mid-2024
             r = import_path(settings, out / "vectors" / f"{layer}.gpkg", layer,
                             acquired=date(LAND_COVER_YEARS[-1], *SURVEY_DAY), **PROVENANCE)
@@ -166,7 +166,7 @@ def load(settings: Settings, resolution: float = 10.0, *, seed: int = DEFAULT_SE
     for layer, year, res in rasters_plan(resolution):
         path = out / "rasters" / f"{layer}_{year}_{label(res)}m.tif"
         when = date(year, *SURVEY_DAY)
-        if not (kept := _real_data(settings, layer, when)):
+        if not (kept := real.get((layer, when))):
             r = import_path(settings, path, layer, acquired=when, **PROVENANCE)
         step(f"{layer} {year}", [kept or r.message], not kept and not r.unchanged)
     echo("loading the Management Plan")

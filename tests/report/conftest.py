@@ -25,8 +25,7 @@ import rasterio
 from psycopg.types.json import Jsonb
 from rasterio.transform import from_origin
 
-from geoprocessing.config import load_settings
-from tests.conftest import _clone, _db_url, _drop
+from tests.conftest import scratch_store
 
 SRID = 7792
 XSS = "<img src=x onerror=\"document.title='pwned'\">"
@@ -357,15 +356,8 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
 @pytest.fixture(scope="session")
 def report_store(cluster_url, template_db, tmp_path_factory) -> Iterator[tuple]:
     """(settings, ids): the fixture store, shared by the report tests."""
-    name = _clone(cluster_url, template_db)
-    url = _db_url(name)
-    home = tmp_path_factory.mktemp("report-home")
-    settings = load_settings(database_url=url, home=home)
-    with psycopg.connect(url) as conn:
-        ids = build(conn, settings.var_dir)
-        conn.commit()
-    yield settings, ids
-    _drop(cluster_url, name)
+    with scratch_store(cluster_url, template_db, tmp_path_factory.mktemp("report-home"), build) as filled:
+        yield filled
 
 
 @pytest.fixture(scope="session")

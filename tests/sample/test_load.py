@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import uuid
 
 import psycopg
 import pytest
 
+from tests.conftest import scratch_store
 from tests.test_cli import run
 
 pytest.importorskip("geoprocessing.importers", reason="the layer importer (import helper) is not merged yet")
 
-from geoprocessing.config import load_settings  # noqa: E402
 from geoprocessing.sample.load import load  # noqa: E402
 
 from .test_loaders import snapshot  # noqa: E402
@@ -31,26 +30,18 @@ def reuse(sample_dir, settings) -> None:
 
 
 @contextlib.contextmanager
-def scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory):
+def sample_store(cluster_url, template_db, sample_dir, tmp_path_factory):
     """Settings of a new database cloned from the template, with the session's sample files."""
-    name = f"laguna_test_sample_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(cluster_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    settings = load_settings(database_url=cluster_url.rsplit("/", 1)[0] + "/" + name,
-                             home=tmp_path_factory.mktemp("home"))
-    try:
+    with scratch_store(cluster_url, template_db, tmp_path_factory.mktemp("home")) as (settings, _):
         reuse(sample_dir, settings)
         yield settings
-    finally:
-        with psycopg.connect(cluster_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
 def loaded(cluster_url, template_db, sample_dir, tmp_path_factory):
     """One database loaded with the sample, shared by the tests of this module (they only read,
     or load again to show that nothing changes)."""
-    with scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
+    with sample_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
         said: list[str] = []
         changed = load(settings, 100.0, echo=said.append)
         yield settings, changed, said
@@ -125,7 +116,7 @@ def test_the_sample_is_never_loaded_over_real_data(cluster_url, template_db, sam
     """An office that imported its official boundary and runs make demo again keeps it."""
     from geoprocessing.importers import import_path
 
-    with scratch_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
+    with sample_store(cluster_url, template_db, sample_dir, tmp_path_factory) as settings:
         official = settings.var_dir / "official_property.gpkg"
         shutil.copy(settings.var_dir / "sample" / "100" / "vectors" / "property.gpkg", official)
         import_path(settings, official, "property", as_zones="property", licence="IODL 2.0")

@@ -22,8 +22,7 @@ import rasterio
 from psycopg.types.json import Jsonb
 from rasterio.transform import from_origin
 
-from geoprocessing.config import load_settings
-from tests.conftest import _clone, _db_url, _drop
+from tests.conftest import scratch_store
 
 XSS = "<img src=x onerror=alert(1)>"
 SRID = 7792
@@ -352,15 +351,9 @@ def build(conn: psycopg.Connection, var: Path) -> dict:
 @pytest.fixture(scope="session")
 def webapp_store(cluster_url, template_db, tmp_path_factory) -> Iterator[tuple]:
     """(settings, ids): a database filled by :func:`build`, shared by the web tests."""
-    name = _clone(cluster_url, template_db)
-    url = _db_url(name)
-    home = tmp_path_factory.mktemp("webapp-home")
-    settings = load_settings(database_url=url, home=home, basemap_url="")
-    with psycopg.connect(url) as conn:
-        ids = build(conn, settings.var_dir)
-        conn.commit()
-    yield settings, ids
-    _drop(cluster_url, name)
+    with scratch_store(cluster_url, template_db, tmp_path_factory.mktemp("webapp-home"), build,
+                       basemap_url="") as filled:
+        yield filled
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from geoprocessing.jobs.runner import RUN_INPUTS_SQL
+
 from ..params import Page
 from . import geojson, one, rows
 from .plan import PROJECT_CODE
@@ -159,19 +161,7 @@ def run_inputs(conn: psycopg.Connection, run_ids: list[int]) -> dict[int, list[d
     """The inputs of each job run, described for people (layer version, raster, series)."""
     if not run_ids:
         return {}
-    found = rows(conn, """
-        SELECT ri.job_run_id, ri.description, ri.checksum,
-               l.name AS layer, lv.version AS layer_version, lv.source_name, lv.source_checksum,
-               rl.name AS raster_layer, ra.acquired AS raster_date, ra.checksum AS raster_checksum,
-               st.code AS station, ss.parameter
-          FROM laguna.job_run_inputs ri
-          LEFT JOIN laguna.layer_versions lv ON lv.id = ri.layer_version_id
-          LEFT JOIN laguna.layers l ON l.id = lv.layer_id
-          LEFT JOIN laguna.raster_assets ra ON ra.id = ri.raster_asset_id
-          LEFT JOIN laguna.layers rl ON rl.id = ra.layer_id
-          LEFT JOIN laguna.station_series ss ON ss.id = ri.series_id
-          LEFT JOIN laguna.stations st ON st.id = ss.station_id
-         WHERE ri.job_run_id = ANY(%s) ORDER BY ri.job_run_id, ri.id LIMIT 5000""", (list(run_ids),))
+    found = rows(conn, RUN_INPUTS_SQL + " LIMIT 5000", (list(run_ids),))
     out: dict[int, list[dict]] = {}
     for r in found:
         out.setdefault(r["job_run_id"], []).append(r)
