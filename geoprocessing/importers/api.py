@@ -85,13 +85,14 @@ def _record_version(conn: psycopg.Connection, layer: catalogue.LayerDef, layer_i
          layer.licence, layer.attribution, layer.illustrative)).fetchone()[0]
 
 
-def _label_raster_layer(conn: psycopg.Connection, layer_id: int) -> None:
-    """A raster layer is labelled illustrative while any date's current asset is: importing a
-    real 2024 land cover does not make the sample's 2012 and 2018 ones real."""
+def _label_layer(conn: psycopg.Connection, layer_id: int) -> None:
+    """The layer's label is derived from its current data: the latest version of a vector
+    layer; for a raster, illustrative while any date's current asset is (importing a real
+    2024 land cover does not make the sample's 2012 and 2018 ones real)."""
     conn.execute(
         "UPDATE laguna.layers SET illustrative = (SELECT bool_or(illustrative) FROM ("
-        "  SELECT DISTINCT ON (a.acquired) v.illustrative FROM laguna.raster_assets a "
-        "  JOIN laguna.layer_versions v ON v.id = a.layer_version_id WHERE a.layer_id = %s "
+        "  SELECT DISTINCT ON (a.acquired) v.illustrative FROM laguna.layer_versions v "
+        "  LEFT JOIN laguna.raster_assets a ON a.layer_version_id = v.id WHERE v.layer_id = %s "
         "  ORDER BY a.acquired, v.version DESC) current) WHERE id = %s", (layer_id, layer_id))
 
 
@@ -150,10 +151,9 @@ def import_path(settings: Settings, path: str | Path, layer: str | Path | catalo
                 if same is None:
                     report.version = (catalogue.current_version(conn, layer_def.name) or 0) + 1
                     same = job.vector(conn) if layer_def.kind == "vector" else job.raster(conn)
-                    if layer_def.kind == "raster":
-                        _label_raster_layer(conn, job.layer_id)
                 if same is not None:
                     report.unchanged, report.version = True, same
+                _label_layer(conn, job.layer_id)  # register() wrote this import's flag
         except BaseException:
             job.discard()
             raise

@@ -88,6 +88,8 @@ def test_a_raster_layer_is_illustrative_while_any_current_date_is(settings, db, 
     import_path(settings, write_tif(tmp_path / "r24.tif", land_cover(2)), "land_cover",
                 acquired="2024-06-01", licence="CC BY 4.0")
     assert label() is True  # the sample's 2012 is still current for its date
+    again = import_path(settings, tmp_path / "r24.tif", "land_cover", acquired="2024-06-01", licence="CC BY 4.0")
+    assert again.unchanged and label() is True  # an identical re-import does not relabel the layer
     import_path(settings, write_tif(tmp_path / "r12.tif", land_cover(3)), "land_cover",
                 acquired="2012-06-01", licence="CC BY 4.0")
     assert label() is False

@@ -137,6 +137,8 @@ def test_a_partial_file_leaves_the_other_zones_current(settings, db, tmp_path):
     # without --partial a file is the whole set: zones it does not mention are superseded
     whole = import_path(settings, write(frame.iloc[:1], tmp_path / "one.gpkg"), "islands", as_zones="island")
     assert whole.zones["superseded_missing"] == 3
+    with pytest.raises(InvalidInput, match="--licence is empty"):
+        import_path(settings, write(frame, tmp_path / "x.gpkg"), "islands", licence="  ")
     with pytest.raises(InvalidInput, match="--partial only applies"):
         import_path(settings, write(frame, tmp_path / "x.gpkg"), "islands", partial=True)
 
