@@ -238,5 +238,10 @@ def test_pages_work_with_the_online_basemap_unreachable(browser, online_server, 
         assert w.map_js("let n = 0; map.eachLayer(l => { if (l.options && l.options.className && "
                         "l.options.className.includes('laguna-offline')) n++; }); return n;") == 1
         page.screenshot(path=str(output_dir / "webapp-home-offline-fallback.png"))
+        # the next page of the session opens on the offline basemap without trying again
+        asked = len(w.remote)
+        w.open("/plan/")
+        assert page.locator(".folium-map[data-basemap=offline]").count() == 1
+        assert len(w.remote) - asked <= 3, w.remote[asked:]
     finally:
         w.close()

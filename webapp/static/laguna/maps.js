@@ -304,16 +304,20 @@ var laguna = (function () {
   /* When the online basemap cannot be reached (no internet, blocked), switch to the
      offline one the app serves itself and say so: the map never stays grey. */
   function offlineFallback(map, online, fallback, text) {
-    var errors = 0;
-    online.on("tileerror", function () {
-      errors += 1;
-      if (errors !== 3 || !map.hasLayer(online)) return;
+    var KEY = "laguna-online-basemap-unreachable", errors = 0;
+    function switchOver() {
+      if (!map.hasLayer(online)) return;
       map.removeLayer(online);
       if (fallback) map.addLayer(fallback);
       var note = el("div", "laguna-notice", text, map.getContainer());
       note.setAttribute("role", "status");
       map.getContainer().setAttribute("data-basemap", "offline");
-    });
+      try { window.sessionStorage.setItem(KEY, "1"); } catch (e) { /* storage off: ask again */ }
+    }
+    var known = false;
+    try { known = window.sessionStorage.getItem(KEY) === "1"; } catch (e) { /* storage off */ }
+    if (known) { switchOver(); return; }  // this session already found it unreachable
+    online.on("tileerror", function () { errors += 1; if (errors === 3) switchOver(); });
   }
 
   /* Search zones and projects by name through /api/search; zoom to the chosen one. */
